@@ -1,0 +1,1 @@
+"""Case studies: publishing on the web, as PDF and in the newsletter."""

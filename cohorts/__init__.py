@@ -1,0 +1,1 @@
+"""Cohorts: selecting the cities of a programme round, and the cities' officials."""

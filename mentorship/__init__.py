@@ -1,0 +1,1 @@
+"""Mentorship: peer-learning sessions and mentoring."""

@@ -1,0 +1,1 @@
+"""Procurement: SMEs, challenges, proposals, evaluation, awards and pilots."""

@@ -1,0 +1,43 @@
+"""E-mail: rendered in text and HTML, sent by a Celery task once the transaction commits."""
+
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def render(template_prefix, context, *, language=None):
+    """Render ``email/<prefix>_subject.txt``, ``_body.txt`` and, if present, ``_body.html``."""
+    with translation.override(language or translation.get_language()):
+        subject = " ".join(
+            render_to_string(f"email/{template_prefix}_subject.txt", context).split()
+        )
+        body = render_to_string(f"email/{template_prefix}_body.txt", context)
+        try:
+            html = render_to_string(f"email/{template_prefix}_body.html", context)
+        except TemplateDoesNotExist:
+            html = None
+    return subject, body, html
+
+
+def send_templated(template_prefix, *, to, context, language=None, headers=None):
+    """Render a message for ``to`` (one address or a list) and queue it after commit."""
+    subject, body, html = render(template_prefix, context, language=language)
+    queue(subject=subject, body=body, html=html, to=to, headers=headers)
+
+
+def queue(*, subject, body, to, html=None, headers=None, from_email=None):
+    """Send through the ``send_email`` task after the current transaction commits."""
+    from .tasks import send_email
+
+    recipients = [to] if isinstance(to, str) else list(to)
+    transaction.on_commit(
+        lambda: send_email.delay(
+            subject=subject,
+            body=body,
+            to=recipients,
+            html=html,
+            headers=headers or {},
+            from_email=from_email,
+        )
+    )

@@ -1,0 +1,96 @@
+"""Roles as data, and the one way views fetch objects a user may see.
+
+A role is not a flag on the user: it follows from what the user belongs to
+(the "Programme staff" group, a City or SME membership, a panel seat, a mentor
+profile). Each app registers how its role is recognised in ``AppConfig.ready``.
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+PROGRAMME_STAFF_GROUP = "Programme staff"
+
+
+class Role(StrEnum):
+    PROGRAMME_STAFF = "programme_staff"
+    CITY_OFFICIAL = "city_official"
+    SME_MEMBER = "sme_member"
+    EVALUATOR = "evaluator"
+    MENTOR = "mentor"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.PROGRAMME_STAFF: _("Programme staff"),
+    Role.CITY_OFFICIAL: _("City official"),
+    Role.SME_MEMBER: _("SME member"),
+    Role.EVALUATOR: _("Evaluator"),
+    Role.MENTOR: _("Mentor"),
+}
+
+_role_checks: dict[Role, Callable] = {}
+
+
+def register_role(role: Role, check: Callable) -> None:
+    """Tell the portal how to recognise ``role``: ``check(user)`` answers True or False."""
+    _role_checks[role] = check
+
+
+def is_programme_staff(user) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.groups.filter(name=PROGRAMME_STAFF_GROUP).exists()
+    )
+
+
+register_role(Role.PROGRAMME_STAFF, is_programme_staff)
+
+
+def roles_of(user) -> frozenset[Role]:
+    """The roles ``user`` holds now, computed once per request and kept on the user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    roles = getattr(user, "_portal_roles", None)
+    if roles is None:
+        roles = frozenset(role for role, check in _role_checks.items() if check(user))
+        user._portal_roles = roles
+    return roles
+
+
+def has_role(user, role: Role) -> bool:
+    return role in roles_of(user)
+
+
+def get_visible_or_404(queryset, user, **lookup):
+    """Fetch one object through its ``visible_to(user)`` rule; anything else is a 404."""
+    return get_object_or_404(queryset.visible_to(user), **lookup)
+
+
+def role_required(role: Role):
+    """Sign-in first, then the role: a signed-in user without it is refused (403)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, role):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+programme_staff_required = role_required(Role.PROGRAMME_STAFF)

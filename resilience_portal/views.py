@@ -1,0 +1,90 @@
+"""Pages of the shared core: home, dashboard, preferences, language switch and health."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from .dashboard import panels_for
+from .forms import PreferencesForm
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+@login_required
+def dashboard(request):
+    return render(request, "dashboard.html", {"panels": panels_for(request)})
+
+
+@login_required
+def preferences(request):
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("preferences")
+    return render(request, "preferences.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, remembered on the account of a signed-in user."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and check_for_language(language):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response
+
+
+def _database_ok():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        return cursor.fetchone() == (1,)
+
+
+def _redis_ok():
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        return bool(client.ping())
+    finally:
+        client.close()
+
+
+def _storage_ok():
+    name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    default_storage.delete(name)
+    return True
+
+
+@never_cache
+def healthz(request):
+    checks = {"database": _database_ok, "storage": _storage_ok}
+    if settings.REDIS_URL:
+        checks["redis"] = _redis_ok
+    results = {}
+    for name, check in checks.items():
+        try:
+            results[name] = "ok" if check() else "failing"
+        except Exception as error:  # any failure is a failing dependency, reported not raised
+            results[name] = f"failing: {error.__class__.__name__}"
+    healthy = all(state == "ok" for state in results.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", "checks": results},
+        status=200 if healthy else 503,
+    )

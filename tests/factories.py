@@ -1,0 +1,56 @@
+"""Factories shared by the whole suite."""
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from cohorts.models import City, CityMembership
+from resilience_portal.models import User
+from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
+
+PASSWORD = "a-long-and-unusual-passphrase"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        """Users can sign in at once unless built with ``verified=False``."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def programme_staff_group(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(Group.objects.get(name=PROGRAMME_STAFF_GROUP))
+
+
+class CityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = City
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"City {n}")
+    slug = factory.Sequence(lambda n: f"city-{n}")
+    country = "TH"
+    time_zone = "Asia/Bangkok"
+
+
+class CityMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CityMembership
+
+    city = factory.SubFactory(CityFactory)
+    user = factory.SubFactory(UserFactory)
+    role = CityMembership.Role.MEMBER
