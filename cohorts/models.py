@@ -63,3 +63,43 @@ class CityMembership(models.Model):
 
     def __str__(self):
         return f"{self.user}, {self.city} ({self.get_role_display()})"
+
+
+class Cohort(models.Model):
+    """One programme round: up to ``max_cities`` cities selected from the applicants."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for applications")
+        REVIEWING = "reviewing", _("Reviewing applications")
+        SELECTED = "selected", _("Cities selected")
+        RUNNING = "running", _("Running")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=160)
+    slug = models.SlugField(_("web address"), max_length=180, unique=True)
+    region = models.CharField(_("region"), max_length=120, default="Asia-Pacific")
+    year = models.PositiveSmallIntegerField(_("year"))
+    max_cities = models.PositiveSmallIntegerField(_("maximum number of cities"), default=8)
+    applications_open = models.DateTimeField(_("applications open"), null=True, blank=True)
+    applications_close = models.DateTimeField(_("applications close"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    cities = models.ManyToManyField(
+        City, verbose_name=_("selected cities"), related_name="cohorts", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_cities__gte=1), name="cohort_max_cities_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

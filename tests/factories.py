@@ -4,7 +4,8 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
-from cohorts.models import City, CityMembership
+from cohorts.models import City, CityMembership, Cohort
+from procurement.models import SME, SMEMembership
 from resilience_portal.models import User
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
 
@@ -54,3 +55,33 @@ class CityMembershipFactory(factory.django.DjangoModelFactory):
     city = factory.SubFactory(CityFactory)
     user = factory.SubFactory(UserFactory)
     role = CityMembership.Role.MEMBER
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    slug = factory.Sequence(lambda n: f"cohort-{n}")
+    year = 2026
+
+
+class SMEFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SME
+
+    legal_name = factory.Sequence(lambda n: f"Local Solutions {n} Ltd")
+    slug = factory.Sequence(lambda n: f"local-solutions-{n}")
+    registration_number = factory.Sequence(lambda n: f"REG-{n:06d}")
+    country = "TH"
+    city = factory.SubFactory(CityFactory)
+    employees = 12
+
+
+class SMEMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SMEMembership
+
+    sme = factory.SubFactory(SMEFactory)
+    user = factory.SubFactory(UserFactory)
+    role = SMEMembership.Role.OWNER

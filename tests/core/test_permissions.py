@@ -7,7 +7,7 @@ from django.http import Http404
 
 from cohorts.models import City
 from resilience_portal.permissions import Role, get_visible_or_404, roles_of
-from tests.factories import CityFactory, CityMembershipFactory, UserFactory
+from tests.factories import CityFactory, CityMembershipFactory, SMEMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +42,9 @@ def test_an_object_outside_the_visible_set_is_a_404_and_inside_it_is_returned():
     with pytest.raises(Http404):
         get_visible_or_404(cities, membership.user, slug=other_city.slug)
     assert get_visible_or_404(cities, membership.user, slug=membership.city.slug) == membership.city
+
+
+def test_an_sme_membership_makes_an_sme_member():
+    membership = SMEMembershipFactory()
+
+    assert roles_of(membership.user) == {Role.SME_MEMBER}
