@@ -17,7 +17,7 @@ RUN_ENV := DJANGO_DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_U
 	CELERY_TASK_ALWAYS_EAGER=true EMAIL_URL=consolemail://
 STACK_ENV := DJANGO_DEBUG=true DATABASE_URL=$(PG_SERVER)/$(PG_DATABASE) REDIS_URL=$(REDIS_URL) \
 	CELERY_TASK_ALWAYS_EAGER=false EMAIL_URL=$${EMAIL_URL:-consolemail://}
-TEST_ENV := DATABASE_URL=$(PG_SERVER)/$(PG_DATABASE) REDIS_URL=$(REDIS_URL)
+TEST_ENV := DATABASE_URL=$(PG_SERVER)/$(PG_DATABASE) REDIS_URL=$(REDIS_URL) DJANGO_SECRET_KEY=tests-only-not-secret
 
 .PHONY: help run test stack bench python-version system-packages test-packages database \
 	messages lint checks pytest clean
@@ -60,7 +60,7 @@ test-packages:
 	$(call apt_install,$(TEST_PACKAGES))
 
 database: $(VENV)/.installed
-	$(TEST_ENV) DJANGO_DEBUG=true $(PY) manage.py ensure_database
+	$(TEST_ENV) $(PY) manage.py ensure_database
 
 messages: $(VENV)/.installed system-packages
 	@cd $(CURDIR) && $(RUN_ENV) $(PY) manage.py compilemessages --ignore '.venv' --ignore 'static' -v0
