@@ -76,8 +76,8 @@ lint: $(VENV)/.installed
 
 checks: $(VENV)/.installed database
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
-	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-		DJANGO_ALLOWED_HOSTS=portal.example.org $(TEST_ENV) \
+	$(TEST_ENV) DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=portal.example.org \
+		DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 pytest: $(VENV)/.installed test-packages database messages
