@@ -1,4 +1,4 @@
-"""Models of procurement: sectors, SMEs and their members (challenges and proposals build on these)."""
+"""SMEs, their members and the sector taxonomy they are matched by."""
 
 from django.conf import settings
 from django.db import models
@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City
 
-from .sectors import SectorCode
+from ..sectors import SectorCode
 
 
 class Sector(models.Model):

@@ -1,0 +1,1 @@
+"""Procurement forms, one module per part of the domain."""
