@@ -87,7 +87,7 @@ test: lint checks pytest
 
 stack: $(VENV)/.installed system-packages messages database
 	$(STACK_ENV) $(PY) manage.py migrate --noinput
-	$(STACK_ENV) $(BIN)/honcho start -f Procfile
+	PATH="$(abspath $(BIN)):$$PATH" $(STACK_ENV) $(BIN)/honcho start -f Procfile
 
 BENCH_ENV := DATABASE_URL=$(PG_SERVER)/$(PG_DATABASE)_bench REDIS_URL=$(REDIS_URL) DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY=bench-only DJANGO_ALLOWED_HOSTS=testserver,127.0.0.1 SECURE_SSL_REDIRECT=false \
