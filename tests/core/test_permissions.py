@@ -2,11 +2,17 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
 
 from cohorts.models import City
-from resilience_portal.permissions import Role, get_visible_or_404, roles_of
+from resilience_portal.permissions import (
+    Role,
+    get_visible_or_404,
+    programme_staff_required,
+    roles_of,
+)
 from tests.factories import CityFactory, CityMembershipFactory, SMEMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +54,33 @@ def test_an_sme_membership_makes_an_sme_member():
     membership = SMEMembershipFactory()
 
     assert roles_of(membership.user) == {Role.SME_MEMBER}
+
+
+@programme_staff_required
+def staff_only_page(request):
+    return HttpResponse("staff work")
+
+
+def test_a_staff_page_sends_anonymous_visitors_to_sign_in(rf):
+    request = rf.get("/staff-work/")
+    request.user = AnonymousUser()
+
+    response = staff_only_page(request)
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.url
+
+
+def test_a_staff_page_refuses_a_signed_in_user_without_the_role(rf):
+    request = rf.get("/staff-work/")
+    request.user = UserFactory(is_staff=True)
+
+    with pytest.raises(PermissionDenied):
+        staff_only_page(request)
+
+
+def test_a_staff_page_serves_programme_staff(rf, staff):
+    request = rf.get("/staff-work/")
+    request.user = staff
+
+    assert staff_only_page(request).content == b"staff work"
