@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from resilience_portal.models import TIME_ZONE_CHOICES
+from resilience_portal.models import time_zone_choices
 
 
 class City(models.Model):
@@ -16,7 +16,7 @@ class City(models.Model):
     province = models.CharField(_("province or region"), max_length=120, blank=True)
     population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="UTC"
+        _("time zone"), max_length=64, choices=time_zone_choices, default="UTC"
     )
     languages = models.CharField(
         _("languages"),

@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Resilience Portal")
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the deploy checks)
         from .dashboard import register_panel
         from .permissions import Role
 

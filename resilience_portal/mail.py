@@ -1,9 +1,13 @@
 """E-mail: rendered in text and HTML, sent by a Celery task once the transaction commits."""
 
+import logging
+
 from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 
 def render(template_prefix, context, *, language=None):
@@ -31,6 +35,8 @@ def queue(*, subject, body, to, html=None, headers=None, from_email=None):
     from .tasks import send_email
 
     recipients = [to] if isinstance(to, str) else list(to)
+    # robust: the data is already committed, so a broker outage must not turn the
+    # user's successful request into an error page; the failure is logged instead.
     transaction.on_commit(
         lambda: send_email.delay(
             subject=subject,
@@ -39,5 +45,6 @@ def queue(*, subject, body, to, html=None, headers=None, from_email=None):
             html=html,
             headers=headers or {},
             from_email=from_email,
-        )
+        ),
+        robust=True,
     )

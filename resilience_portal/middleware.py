@@ -5,6 +5,8 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone, translation
 
+from .accounts import supported_language
+
 
 class UserPreferencesMiddleware:
     def __init__(self, get_response):
@@ -12,23 +14,27 @@ class UserPreferencesMiddleware:
 
     def __call__(self, request):
         user = request.user
+        language = supported_language(user.language) if user.is_authenticated else None
+        if language and language != request.LANGUAGE_CODE:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
         if user.is_authenticated:
-            if user.language and user.language != request.LANGUAGE_CODE:
-                translation.activate(user.language)
-                request.LANGUAGE_CODE = translation.get_language()
             try:
                 timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 timezone.deactivate()
         response = self.get_response(request)
-        if user.is_authenticated and user.language:
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
             # The cookie follows the account, so the choice holds after sign-out too.
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
-                user.language,
+                language,
                 max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite="Lax",
-                secure=settings.SESSION_COOKIE_SECURE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         timezone.deactivate()
         return response

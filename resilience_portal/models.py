@@ -1,5 +1,6 @@
 """The portal's shared records: its users and the audit trail of every state change."""
 
+import functools
 import zoneinfo
 
 from django.conf import settings
@@ -10,9 +11,19 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-TIME_ZONE_CHOICES = [
-    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
-]
+
+@functools.cache
+def time_zone_choices():
+    """The machine's IANA zones a person would pick (Area/Location, and UTC).
+
+    A callable, so migrations name this function instead of freezing one machine's tzdata.
+    """
+    names = sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
+    )
+    return [("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names)]
 
 
 class UserManager(BaseUserManager):
@@ -55,7 +66,7 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
     )
     time_zone = models.CharField(
-        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="UTC"
+        _("time zone"), max_length=64, choices=time_zone_choices, default="UTC"
     )
 
     USERNAME_FIELD = "email"

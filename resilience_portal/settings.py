@@ -88,6 +88,7 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["TEST"] = {"NAME": env.str("DATABASE_TEST_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -127,7 +128,9 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Resilience Portal] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str(
+    "ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if DEBUG else "https"
+)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("ACCOUNT_RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
     "signup": "20/m/ip",
@@ -166,22 +169,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
 
 def _mailer(url):
-    """Turn an EMAIL_URL (smtp://user:password@host:587/?tls=True, consolemail://, ...) into a mailer."""
+    """Turn EMAIL_URL into a mailer: smtp+tls://user:password@host:587, smtp+ssl://…:465,
+    smtp://host:25, consolemail://, filemail:///absolute/path, memorymail://."""
     config = environ.Env.email_url_config(url)
     backend = config["EMAIL_BACKEND"]
+    extra = {key.upper(): value for key, value in config.get("OPTIONS", {}).items()}
     options = {}
+    implicit_tls = url.startswith(("smtps://", "smtp+ssl://")) or config.get("EMAIL_PORT") == 465
     if backend.endswith("smtp.EmailBackend"):
         options = {
             "host": config.get("EMAIL_HOST") or "localhost",
             "port": config.get("EMAIL_PORT") or 25,
             "username": config.get("EMAIL_HOST_USER") or "",
             "password": config.get("EMAIL_HOST_PASSWORD") or "",
-            "use_tls": bool(config.get("EMAIL_USE_TLS")),
-            "use_ssl": bool(config.get("EMAIL_USE_SSL")),
-            "timeout": 30,
+            "use_tls": not implicit_tls
+            and (bool(config.get("EMAIL_USE_TLS")) or str(extra.get("TLS")).lower() == "true"),
+            "use_ssl": implicit_tls or str(extra.get("SSL")).lower() == "true",
+            "timeout": int(extra.get("TIMEOUT", 30)),
         }
     elif backend.endswith("filebased.EmailBackend"):
-        options = {"file_path": config.get("EMAIL_FILE_PATH")}
+        options = {"file_path": "/" + config["EMAIL_FILE_PATH"].lstrip("/")}
     return {"BACKEND": backend, "OPTIONS": options}
 
 
@@ -211,10 +218,14 @@ CELERY_BEAT_SCHEDULE: dict = {}
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if ALLAUTH_TRUSTED_PROXY_COUNT:
+    # Only a proxy we run may tell us the request came over HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)

@@ -7,15 +7,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import check_for_language
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from .accounts import supported_language
 from .dashboard import panels_for
 from .forms import PreferencesForm
 
@@ -42,12 +43,22 @@ def preferences(request):
 @require_POST
 def set_language(request):
     """Django's language switch, remembered on the account of a signed-in user."""
+    language = supported_language(request.POST.get("language", ""))
+    if language is None:
+        return redirect(_safe_next(request))
     response = django_set_language(request)
-    language = request.POST.get("language", "")
-    if request.user.is_authenticated and check_for_language(language):
+    if request.user.is_authenticated:
         request.user.language = language
         request.user.save(update_fields=["language"])
     return response
+
+
+def _safe_next(request):
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else "/"
 
 
 def _database_ok():
@@ -73,6 +84,7 @@ def _storage_ok():
 
 
 @never_cache
+@transaction.non_atomic_requests
 def healthz(request):
     checks = {"database": _database_ok, "storage": _storage_ok}
     if settings.REDIS_URL:

@@ -7,8 +7,8 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail as django_mail
 
+from resilience_portal import mail
 from resilience_portal.celery import app
-from resilience_portal.tasks import send_email
 
 pytestmark = pytest.mark.worker
 
@@ -32,13 +32,25 @@ def wait_for_outbox(seconds=20):
     return django_mail.outbox
 
 
-def test_worker_sends_an_email_task_taken_from_redis(queue):
+@pytest.mark.django_db
+def test_worker_sends_a_templated_email_queued_after_commit(
+    queue, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    app.conf.task_default_queue = queue
     django_mail.outbox = []
-
-    send_email.apply_async(
-        kwargs={"subject": "Receipt", "body": "Received.", "to": ["sme@example.org"]},
-        queue=queue,
-    )
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            mail.send_templated(
+                "notice",
+                to="sme@example.org",
+                context={"subject": "Receipt", "message": "Your proposal was received."},
+            )
+    finally:
+        app.conf.task_default_queue = "celery"
 
     assert app.conf.broker_url.startswith("redis://")
-    assert [message.subject for message in wait_for_outbox()] == ["Receipt"]
+    (message,) = wait_for_outbox()
+    assert message.subject == "Receipt"
+    assert "Your proposal was received." in message.body
+    assert message.alternatives[0][1] == "text/html"

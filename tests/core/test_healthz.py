@@ -1,6 +1,7 @@
 """/healthz answers JSON with the state of the database, Redis and storage."""
 
 import pytest
+from django.db import OperationalError, connection
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +31,15 @@ def test_healthz_leaves_redis_out_when_none_is_configured(client, settings):
     settings.REDIS_URL = ""
 
     assert "redis" not in client.get("/healthz").json()["checks"]
+
+
+def test_healthz_is_503_json_when_the_database_is_down(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "ensure_connection", refuse)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "failing: OperationalError"

@@ -40,3 +40,10 @@ def test_a_fast_series_of_failed_logins_is_stopped_with_a_clear_message(client, 
     assert response.status_code == 200
     assert "Too many failed login attempts. Try again later." in response.content.decode()
     assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_the_admin_sign_in_goes_through_the_rate_limited_portal_sign_in(client):
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))

@@ -2,8 +2,11 @@
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 
 from resilience_portal import mail
+from resilience_portal.celery import app
+from resilience_portal.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -13,10 +16,10 @@ def send_notice():
         "notice",
         to="sme@example.org",
         context={
-            "subject": "Your SME is verified",
-            "name": "Budi",
+            "subject": 'Q&A for "Flood"',
+            "name": "O'Brien",
             "message": "You can now submit proposals.",
-            "link": "https://portal.example.org/dashboard/",
+            "link": "https://portal.example.org/challenges/?city=1&sector=water",
         },
     )
 
@@ -27,12 +30,13 @@ def test_mail_is_sent_after_commit_in_text_and_html(mailoutbox, django_capture_o
         assert mailoutbox == []
 
     (message,) = mailoutbox
-    assert message.subject == "Your SME is verified"
+    assert message.subject == 'Q&A for "Flood"'
     assert message.to == ["sme@example.org"]
-    assert "Dear Budi," in message.body
+    assert "Dear O'Brien," in message.body
+    assert "https://portal.example.org/challenges/?city=1&sector=water" in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
-    assert 'href="https://portal.example.org/dashboard/"' in html
+    assert 'href="https://portal.example.org/challenges/?city=1&amp;sector=water"' in html
 
 
 def test_no_mail_leaves_when_the_transaction_rolls_back(
@@ -59,3 +63,29 @@ def test_mail_is_rendered_in_the_recipients_language(
         )
 
     assert "สวัสดี" in mailoutbox[0].body
+
+
+def test_a_broker_outage_after_commit_does_not_fail_the_request(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:9/0"
+    app.conf.broker_connection_retry = False
+    app.conf.broker_connection_max_retries = 0
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("account_signup"),
+                {
+                    "email": "ketut@example.org",
+                    "password1": "river-lotus-market-88",
+                    "password2": "river-lotus-market-88",
+                },
+            )
+    finally:
+        app.conf.task_always_eager = True
+        app.conf.broker_url = settings.CELERY_BROKER_URL
+
+    assert response.status_code == 302
+    assert User.objects.filter(email="ketut@example.org").exists()

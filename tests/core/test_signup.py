@@ -33,8 +33,13 @@ def test_visitor_signs_up_and_is_sent_a_confirmation_link(
     user = User.objects.get()
     assert user.email == "lan.nguyen@example.org"
     assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == ["lan.nguyen@example.org"]
-    assert CONFIRM_LINK.search(mailoutbox[0].body)
+    (message,) = mailoutbox
+    assert message.to == ["lan.nguyen@example.org"]
+    assert CONFIRM_LINK.search(message.body)
+    assert "Hello from Resilience Portal!" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert '<a href="https://testserver/accounts/confirm-email/' in html
 
 
 def test_confirmation_link_verifies_the_address_and_then_sign_in_works(

@@ -1,0 +1,17 @@
+"""Deployment checks of the portal's own, run by `manage.py check --deploy`."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def shared_cache_for_rate_limits(app_configs, **kwargs):
+    if settings.REDIS_URL:
+        return []
+    return [
+        Error(
+            "REDIS_URL is not set: login rate limits would be kept per process.",
+            hint="Set REDIS_URL so every web process shares the rate-limit counters.",
+            id="portal.E001",
+        )
+    ]
