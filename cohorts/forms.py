@@ -100,7 +100,7 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         letter = self.fields["leadership_letter"]
-        letter.widget = forms.ClearableFileInput(attrs={"accept": "application/pdf"})
+        letter.widget = forms.FileInput(attrs={"accept": "application/pdf"})
         letter.help_text = _(
             "A signed letter from the mayor or city manager, PDF, at most %(size)s."
         ) % {"size": filesizeformat(LETTER_MAX_BYTES)}

@@ -100,6 +100,9 @@ from cohorts.models import CityApplication, Review, SelectionCriterion  # noqa: 
 class OpenCohortFactory(CohortFactory):
     """A cohort open for applications now, with its window around the present moment."""
 
+    class Meta:
+        skip_postgeneration_save = True
+
     status = Cohort.Status.OPEN
     applications_open = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
     applications_close = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
