@@ -101,6 +101,36 @@ DEMO_CITIES = [
         "Flooding from the Tapi river and heat in the textile districts.",
     ),
     (
+        "Cebu City",
+        "cebu-city",
+        "PH",
+        "Central Visayas",
+        964_169,
+        "Asia/Manila",
+        "Cebuano, Filipino, English",
+        "Typhoons, water shortages and traffic-choked evacuation routes.",
+    ),
+    (
+        "Khulna",
+        "khulna",
+        "BD",
+        "Khulna Division",
+        718_735,
+        "Asia/Dhaka",
+        "Bengali",
+        "Salinity in drinking water, cyclones and climate migration into the city.",
+    ),
+    (
+        "Makassar",
+        "makassar",
+        "ID",
+        "South Sulawesi",
+        1_423_877,
+        "Asia/Makassar",
+        "Indonesian, Makassarese",
+        "Coastal flooding and waste in the city's canals.",
+    ),
+    (
         "Iloilo City",
         "iloilo-city",
         "PH",
@@ -278,6 +308,53 @@ def _seed_open_cohort():
         audit.record(application, "application.started", actor=None, demo=True)
 
 
+def _seed_cohort_in_review(reviewers):
+    """A closed window with applications waiting for scores, so reviewing can be tried."""
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    cohort, _ = Cohort.objects.update_or_create(
+        slug="coastal-cities-2027",
+        defaults={
+            "name": "Coastal Cities Cohort 2027",
+            "year": 2027,
+            "max_cities": 2,
+            "applications_open": now - timedelta(days=60),
+            "applications_close": now - timedelta(days=5),
+            "status": Cohort.Status.REVIEWING,
+            "description": "A small round for coastal cities facing storms and salinity.",
+        },
+    )
+    criteria = _criteria(cohort)
+    # The second reviewer has scored two cities; the first reviewer has scored none yet.
+    early_scores = {"cebu-city": [4, 3, 3, 4], "khulna": [5, 2, 3, 4]}
+    for slug in ["cebu-city", "khulna", "makassar"]:
+        city = City.objects.get(slug=slug)
+        application, created = CityApplication.objects.get_or_create(
+            cohort=cohort,
+            city=city,
+            defaults={
+                **_answers(city),
+                "status": CityApplication.Status.UNDER_REVIEW,
+                "submitted_at": now - timedelta(days=8),
+            },
+        )
+        _letter(application)
+        if created:
+            audit.record(application, "application.submitted", actor=None, demo=True)
+            audit.record(application, "application.review_started", actor=reviewers[0])
+        if slug in early_scores:
+            review, _ = Review.objects.update_or_create(
+                application=application,
+                reviewer=reviewers[1],
+                defaults={"submitted_at": now - timedelta(days=2)},
+            )
+            for criterion, score in zip(criteria, early_scores[slug], strict=True):
+                CriterionScore.objects.update_or_create(
+                    review=review,
+                    criterion=criterion,
+                    defaults={"score": score, "comment": "Strong need; readiness unproven."},
+                )
+
+
 def seed(out):
     reviewers = [
         demo_user(
@@ -296,3 +373,4 @@ def seed(out):
     _seed_cities()
     _seed_selected_cohort(reviewers)
     _seed_open_cohort()
+    _seed_cohort_in_review(reviewers)

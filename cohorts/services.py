@@ -3,12 +3,11 @@
 import statistics
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from resilience_portal import audit, mail
+from resilience_portal import audit
 
 from .models import City, CityApplication, Cohort, CriterionScore, Refused, Review
 
@@ -113,13 +112,7 @@ def send_selection_results(cohort_id):
             ).update(result_emailed_at=timezone.now())
             if not claimed:
                 continue
-            recipients = application.official_emails()
-            if recipients:
-                mail.send_templated(
-                    "cohorts_result",
-                    to=recipients,
-                    context={"application": application, "site_url": settings.SITE_URL},
-                )
+            application.tell_officials("cohorts_result")
             sent += 1
     return sent
 

@@ -302,11 +302,16 @@ def application_letter(request, pk):
 def cohort_edit(request, slug=None):
     cohort = get_object_or_404(Cohort, slug=slug) if slug else None
     form = CohortForm(request.POST or None, instance=cohort)
-    formset = CriterionFormSet(request.POST or None, instance=cohort or Cohort())
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    # Once reviewers score, the criteria and their weights are fixed, or the ranking would shift.
+    criteria_editable = cohort is None or cohort.criteria_editable
+    formset = None
+    if criteria_editable:
+        formset = CriterionFormSet(request.POST or None, instance=cohort or Cohort())
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         cohort = form.save()
-        formset.instance = cohort
-        formset.save()
+        if formset is not None:
+            formset.instance = cohort
+            formset.save()
         audit.record(cohort, "cohort.saved", actor=request.user)
         messages.success(request, _("The cohort is saved."))
         return redirect("cohorts:manage", slug=cohort.slug)

@@ -149,8 +149,18 @@ class CityApplication(models.Model):
             missing.append(str(_("the leadership commitment letter")))
         return missing
 
-    def official_emails(self):
-        return list(self.city.memberships.values_list("user__email", flat=True))
+    def officials(self):
+        return [m.user for m in self.city.memberships.select_related("user")]
+
+    def tell_officials(self, template_prefix):
+        """E-mail each of the city's officials, in their own language, after commit."""
+        for official in self.officials():
+            mail.send_templated(
+                template_prefix,
+                to=official.email,
+                context={"application": self, "name": official, "site_url": settings.SITE_URL},
+                language=official.language,
+            )
 
     @classmethod
     def start(cls, *, cohort, city, by, now=None):
@@ -201,11 +211,7 @@ class CityApplication(models.Model):
             self.submitted_at = now
             self.save(update_fields=["status", "submitted_at", "updated_at"])
             audit.record(self, "application.submitted", actor=by)
-            mail.send_templated(
-                "cohorts_submitted",
-                to=self.official_emails(),
-                context={"application": self, "site_url": settings.SITE_URL},
-            )
+            self.tell_officials("cohorts_submitted")
 
     def withdraw(self, *, by):
         if not self.can_be_withdrawn:

@@ -86,6 +86,10 @@ class Cohort(models.Model):
         return self.applications_close is not None and now >= self.applications_close
 
     @property
+    def criteria_editable(self):
+        return self.status in (self.Status.DRAFT, self.Status.OPEN)
+
+    @property
     def total_weight(self):
         return sum(criterion.weight for criterion in self.criteria.all())
 

@@ -97,3 +97,16 @@ def test_review_starts_only_after_the_window_closes(staff):
     application.refresh_from_db()
     assert cohort.status == Cohort.Status.REVIEWING
     assert application.status == CityApplication.Status.UNDER_REVIEW
+
+
+def test_criteria_are_fixed_once_reviewing_starts(client, staff):
+    cohort = OpenCohortFactory(status=Cohort.Status.REVIEWING)
+    client.force_login(staff)
+    form = cohort_form(name="Renamed", slug=cohort.slug)
+    form["criteria-0-weight"] = "99"
+
+    client.post(reverse("cohorts:edit", args=[cohort.slug]), form)
+
+    cohort.refresh_from_db()
+    assert cohort.name == "Renamed"
+    assert sorted(c.weight for c in cohort.criteria.all()) == [30, 30, 40]

@@ -27,3 +27,5 @@ def test_seed_demo_selects_six_apac_cities_and_opens_the_next_cohort(settings):
     assert Review.objects.filter(application__cohort=selected).count() == 18
     assert Cohort.objects.get(slug="asia-pacific-2027").accepts_applications()
     assert CityApplication.objects.filter(status="draft").count() == 1
+    in_review = Cohort.objects.get(slug="coastal-cities-2027")
+    assert in_review.applications.filter(status="under_review").count() == 3
