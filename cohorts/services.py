@@ -26,6 +26,8 @@ def record_decision(application, decision, *, by, note=""):
         raise Refused(_("Choose select, waitlist or decline."))
     if Review.objects.filter(application=application, reviewer=by, conflict_declared=True).exists():
         raise Refused(_("You declared a conflict of interest on this application."))
+    if application.city.has_official(by):
+        raise Refused(_("You are an official of this city: you cannot decide its application."))
     with transaction.atomic():
         cohort = _locked_cohort(application.cohort)
         if cohort.status != Cohort.Status.REVIEWING:

@@ -57,6 +57,8 @@ class Review(models.Model):
             raise Refused(_("Only programme staff review applications."))
         if application.status != CityApplication.Status.UNDER_REVIEW:
             raise Refused(_("This application is not under review."))
+        if application.city.has_official(user):
+            raise Refused(_("You are an official of this city: you cannot review its application."))
         review, _created = cls.objects.get_or_create(application=application, reviewer=user)
         return review
 

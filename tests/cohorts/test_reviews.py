@@ -139,3 +139,11 @@ def test_a_submitted_review_cannot_be_changed(reviewer):
 
     with pytest.raises(Refused, match="already submitted"):
         review.save_scores({application.cohort.criteria.first().id: (5, "")})
+
+
+def test_an_official_of_the_applying_city_cannot_review_it(reviewer):
+    application = UnderReviewApplicationFactory()
+    application.city.add_official(reviewer)
+
+    with pytest.raises(Refused, match="official of this city"):
+        Review.for_reviewer(application, reviewer)
