@@ -52,6 +52,7 @@ class CohortsConfig(AppConfig):
         from resilience_portal.dashboard import register_panel
         from resilience_portal.permissions import Role, register_role
 
+        from . import signals  # noqa: F401  (connects the receivers)
         from .models import CityMembership
 
         register_role(

@@ -58,12 +58,41 @@ class CohortForm(forms.ModelForm):
         return cleaned
 
 
+# What most programme rounds weigh; staff can change any of it.
+SUGGESTED_CRITERIA = [
+    {"name": _("Resilience need"), "weight": 30, "position": 0},
+    {"name": _("Procurement readiness"), "weight": 25, "position": 1},
+    {"name": _("SME ecosystem"), "weight": 20, "position": 2},
+    {"name": _("Leadership commitment"), "weight": 25, "position": 3},
+]
+
 CriterionFormSet = inlineformset_factory(
     Cohort,
     SelectionCriterion,
     fields=["name", "description", "weight", "position"],
     extra=1,
     can_delete=True,
+    widgets={"description": forms.Textarea(attrs={"rows": 2})},
+)
+
+
+class SuggestedCriterionForm(forms.ModelForm):
+    """A pre-filled criterion counts when it has a name, even if staff left it as suggested."""
+
+    class Meta:
+        model = SelectionCriterion
+        fields = ["name", "description", "weight", "position"]
+
+    def has_changed(self):
+        return bool(self.data.get(self.add_prefix("name"), "").strip())
+
+
+NewCohortCriterionFormSet = inlineformset_factory(
+    Cohort,
+    SelectionCriterion,
+    form=SuggestedCriterionForm,
+    extra=len(SUGGESTED_CRITERIA),
+    can_delete=False,
     widgets={"description": forms.Textarea(attrs={"rows": 2})},
 )
 

@@ -17,6 +17,7 @@ from resilience_portal.permissions import (
 
 from . import services
 from .forms import (
+    SUGGESTED_CRITERIA,
     ApplicationForm,
     CityForm,
     CohortForm,
@@ -24,6 +25,7 @@ from .forms import (
     CriterionFormSet,
     DecisionForm,
     InvitationForm,
+    NewCohortCriterionFormSet,
     ReviewForm,
     StartApplicationForm,
 )
@@ -305,8 +307,12 @@ def cohort_edit(request, slug=None):
     # Once reviewers score, the criteria and their weights are fixed, or the ranking would shift.
     criteria_editable = cohort is None or cohort.criteria_editable
     formset = None
-    if criteria_editable:
-        formset = CriterionFormSet(request.POST or None, instance=cohort or Cohort())
+    if cohort is None:
+        formset = NewCohortCriterionFormSet(
+            request.POST or None, instance=Cohort(), initial=SUGGESTED_CRITERIA
+        )
+    elif criteria_editable:
+        formset = CriterionFormSet(request.POST or None, instance=cohort)
     if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         cohort = form.save()
         if formset is not None:

@@ -110,3 +110,20 @@ class CityInvitation(models.Model):
             self.accepted_by = user
             self.save(update_fields=["accepted_at", "accepted_by"])
             audit.record(self, "invitation.accepted", actor=user)
+
+    @classmethod
+    def accept_pending(cls, user, email):
+        """Accept every live invitation for ``email`` once ``user`` has verified it."""
+        pending = cls.objects.filter(
+            email__iexact=email,
+            accepted_at__isnull=True,
+            created_at__gte=timezone.now() - INVITATION_LIFETIME,
+        ).select_related("city")
+        accepted = []
+        for invitation in pending:
+            try:
+                invitation.accept(user)
+            except Refused:
+                continue
+            accepted.append(invitation)
+        return accepted

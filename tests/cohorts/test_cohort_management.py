@@ -110,3 +110,20 @@ def test_criteria_are_fixed_once_reviewing_starts(client, staff):
     cohort.refresh_from_db()
     assert cohort.name == "Renamed"
     assert sorted(c.weight for c in cohort.criteria.all()) == [30, 30, 40]
+
+
+def test_the_suggested_criteria_are_kept_when_staff_leave_them_as_they_are(client, staff):
+    client.force_login(staff)
+    form = {k: v for k, v in cohort_form().items() if not k.startswith("criteria-")}
+    suggested = [("Resilience need", 30), ("Procurement readiness", 25)]
+    suggested += [("SME ecosystem", 20), ("Leadership commitment", 25)]
+    form.update({"criteria-TOTAL_FORMS": "4", "criteria-INITIAL_FORMS": "0"})
+    for index, (name, weight) in enumerate(suggested):
+        form[f"criteria-{index}-name"] = name
+        form[f"criteria-{index}-weight"] = str(weight)
+        form[f"criteria-{index}-position"] = str(index)
+
+    client.post(reverse("cohorts:create"), form)
+
+    cohort = Cohort.objects.get(slug="asia-pacific-2028")
+    assert [(c.name, c.weight) for c in cohort.criteria.all()] == suggested

@@ -113,3 +113,41 @@ def test_only_the_city_officials_can_invite(client, lead, user):
 def test_an_existing_official_is_not_invited_again(lead):
     with pytest.raises(Refused, match="already an official"):
         CityInvitation.invite(city=lead.city, email=lead.user.email.upper(), by=lead.user)
+
+
+def test_a_newcomer_who_signs_up_with_the_invited_address_joins_on_confirming_it(
+    client, lead, mailoutbox, django_capture_on_commit_callbacks
+):
+    CityInvitation.invite(city=lead.city, email="lan@danang.gov.vn", by=lead.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": "lan@danang.gov.vn",
+                "password1": "river-lotus-market-88",
+                "password2": "river-lotus-market-88",
+            },
+        )
+    confirm = re.search(r"/accounts/confirm-email/[^/\s]+/", mailoutbox[-1].body).group(0)
+
+    client.post(confirm)
+
+    membership = lead.city.memberships.get(user__email="lan@danang.gov.vn")
+    assert membership.role == CityMembership.Role.MEMBER
+    assert CityInvitation.objects.get().accepted_by == membership.user
+
+
+def test_confirming_another_address_joins_nothing(lead):
+    from allauth.account.models import EmailAddress
+    from allauth.account.signals import email_confirmed
+
+    CityInvitation.invite(city=lead.city, email="lan@danang.gov.vn", by=lead.user)
+    stranger = UserFactory(email="someone@else.org")
+
+    email_confirmed.send(
+        sender=EmailAddress,
+        request=None,
+        email_address=EmailAddress.objects.get(user=stranger),
+    )
+
+    assert not lead.city.has_official(stranger)
