@@ -2,6 +2,48 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def official_panel(request):
+    from django.db.models import Q
+
+    from .models import CityApplication, CityMembership, Cohort
+
+    applications = (
+        CityApplication.objects.of_cities_of(request.user)
+        .exclude(status=CityApplication.Status.WITHDRAWN)
+        .select_related("city", "cohort")
+        .order_by("-cohort__year", "city__name")
+    )
+    applied = {a.cohort_id for a in applications}
+    open_cohorts = [
+        cohort
+        for cohort in Cohort.objects.filter(status=Cohort.Status.OPEN).filter(
+            Q(applications_close__isnull=True) | Q(applications_close__gt=_now())
+        )
+        if cohort.pk not in applied
+    ]
+    return {
+        "memberships": CityMembership.objects.filter(user=request.user).select_related("city"),
+        "applications": applications,
+        "open_cohorts": open_cohorts,
+    }
+
+
+def reviewer_panel(request):
+    from .models import Cohort
+    from .services import awaiting_review_count
+
+    return {
+        "awaiting": awaiting_review_count(request.user),
+        "cohorts": Cohort.objects.exclude(status=Cohort.Status.CLOSED)[:5],
+    }
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
 class CohortsConfig(AppConfig):
     name = "cohorts"
     verbose_name = _("Cohorts")
@@ -10,18 +52,19 @@ class CohortsConfig(AppConfig):
         from resilience_portal.dashboard import register_panel
         from resilience_portal.permissions import Role, register_role
 
+        from . import signals  # noqa: F401  (connects the receivers)
         from .models import CityMembership
 
         register_role(
             Role.CITY_OFFICIAL, lambda user: CityMembership.objects.filter(user=user).exists()
         )
         register_panel(
-            Role.CITY_OFFICIAL,
-            "dashboard/city_official.html",
-            context=lambda request: {
-                "memberships": CityMembership.objects.filter(user=request.user).select_related(
-                    "city"
-                )
-            },
-            order=20,
+            Role.CITY_OFFICIAL, "dashboard/city_official.html", context=official_panel, order=20
         )
+        register_panel(
+            Role.PROGRAMME_STAFF,
+            "dashboard/cohorts_reviewer.html",
+            context=reviewer_panel,
+            order=15,
+        )
+        register_panel(None, "dashboard/cohorts_get_started.html", order=30)

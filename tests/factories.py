@@ -85,3 +85,80 @@ class SMEMembershipFactory(factory.django.DjangoModelFactory):
     sme = factory.SubFactory(SMEFactory)
     user = factory.SubFactory(UserFactory)
     role = SMEMembership.Role.OWNER
+
+
+# --- cohorts: criteria, applications, reviews ------------------------------------------------
+# Imported here, not at the top, so that each capability's factories stay one block.
+
+from datetime import timedelta  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from cohorts.models import CityApplication, Review, SelectionCriterion  # noqa: E402
+
+
+class OpenCohortFactory(CohortFactory):
+    """A cohort open for applications now, with its window around the present moment."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    status = Cohort.Status.OPEN
+    applications_open = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
+    applications_close = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+
+    @factory.post_generation
+    def criteria(cohort, create, extracted, **kwargs):
+        if create and extracted is not False:
+            for position, (name, weight) in enumerate(
+                [("Resilience need", 40), ("Procurement readiness", 30), ("SME ecosystem", 30)]
+            ):
+                SelectionCriterion.objects.create(
+                    cohort=cohort, name=name, weight=weight, position=position
+                )
+
+
+class SelectionCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SelectionCriterion
+
+    cohort = factory.SubFactory(CohortFactory)
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    weight = 25
+
+
+LEADERSHIP_LETTER = b"%PDF-1.4\n% leadership letter\n%%EOF\n"
+
+
+class CityApplicationFactory(factory.django.DjangoModelFactory):
+    """A complete draft: every section answered and a letter uploaded."""
+
+    class Meta:
+        model = CityApplication
+
+    cohort = factory.SubFactory(OpenCohortFactory)
+    city = factory.SubFactory(CityFactory)
+    motivation = "We want local firms to solve our flooding."
+    resilience_challenges = "Tidal floods and heat."
+    procurement_readiness = "A procurement unit ready to pilot."
+    sme_ecosystem = "An incubator and two business associations."
+    leadership_commitment = "The mayor sponsors the programme."
+    leadership_letter = factory.django.FileField(filename="letter.pdf", data=LEADERSHIP_LETTER)
+
+
+class SubmittedApplicationFactory(CityApplicationFactory):
+    status = CityApplication.Status.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class UnderReviewApplicationFactory(SubmittedApplicationFactory):
+    status = CityApplication.Status.UNDER_REVIEW
+    cohort = factory.SubFactory(OpenCohortFactory, status=Cohort.Status.REVIEWING)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    application = factory.SubFactory(UnderReviewApplicationFactory)
+    reviewer = factory.SubFactory(StaffFactory)

@@ -3,9 +3,11 @@
 import zoneinfo
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from resilience_portal import audit
 from resilience_portal.models import time_zone_choices
 
 
@@ -35,9 +37,34 @@ class City(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("cohorts:city", kwargs={"slug": self.slug})
+
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def has_official(self, user):
+        return user.is_authenticated and self.memberships.filter(user=user).exists()
+
+    def add_official(self, user, *, role=None, by=None, via="invitation"):
+        """Make ``user`` an official of this city (idempotent), recorded in the audit trail."""
+        with transaction.atomic():
+            membership, created = CityMembership.objects.get_or_create(
+                city=self, user=user, defaults={"role": role or CityMembership.Role.MEMBER}
+            )
+            if created:
+                audit.record(
+                    self, "city.official_added", actor=by or user, user=user.email, via=via
+                )
+        return membership
+
+
+class CityMembershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(city__memberships__user=user)
 
 
 class CityMembership(models.Model):
@@ -54,6 +81,8 @@ class CityMembership(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CityMembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("city membership")
         verbose_name_plural = _("city memberships")
@@ -63,43 +92,3 @@ class CityMembership(models.Model):
 
     def __str__(self):
         return f"{self.user}, {self.city} ({self.get_role_display()})"
-
-
-class Cohort(models.Model):
-    """One programme round: up to ``max_cities`` cities selected from the applicants."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open for applications")
-        REVIEWING = "reviewing", _("Reviewing applications")
-        SELECTED = "selected", _("Cities selected")
-        RUNNING = "running", _("Running")
-        CLOSED = "closed", _("Closed")
-
-    name = models.CharField(_("name"), max_length=160)
-    slug = models.SlugField(_("web address"), max_length=180, unique=True)
-    region = models.CharField(_("region"), max_length=120, default="Asia-Pacific")
-    year = models.PositiveSmallIntegerField(_("year"))
-    max_cities = models.PositiveSmallIntegerField(_("maximum number of cities"), default=8)
-    applications_open = models.DateTimeField(_("applications open"), null=True, blank=True)
-    applications_close = models.DateTimeField(_("applications close"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
-    )
-    cities = models.ManyToManyField(
-        City, verbose_name=_("selected cities"), related_name="cohorts", blank=True
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("cohort")
-        verbose_name_plural = _("cohorts")
-        ordering = ["-year", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(max_cities__gte=1), name="cohort_max_cities_positive"
-            ),
-        ]
-
-    def __str__(self):
-        return self.name

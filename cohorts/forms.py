@@ -1,0 +1,217 @@
+"""Forms of the cohorts app: cohorts and criteria, cities, applications, reviews, decisions."""
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    LETTER_MAX_BYTES,
+    MAX_SCORE,
+    City,
+    CityApplication,
+    CityMembership,
+    Cohort,
+    SelectionCriterion,
+)
+
+PDF_MAGIC = b"%PDF-"
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """A ``datetime-local`` picker; the value is read in the viewer's time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = [
+            "name",
+            "slug",
+            "region",
+            "year",
+            "max_cities",
+            "applications_open",
+            "applications_close",
+            "description",
+        ]
+        widgets = {
+            "applications_open": LocalDateTimeInput(),
+            "applications_close": LocalDateTimeInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "applications_open": _("In your time zone; stored in UTC."),
+            "applications_close": _("Submissions are refused from this moment on."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("applications_open"), cleaned.get("applications_close")
+        if opens and closes and closes <= opens:
+            self.add_error("applications_close", _("The window must close after it opens."))
+        return cleaned
+
+
+# What most programme rounds weigh; staff can change any of it.
+SUGGESTED_CRITERIA = [
+    {"name": _("Resilience need"), "weight": 30, "position": 0},
+    {"name": _("Procurement readiness"), "weight": 25, "position": 1},
+    {"name": _("SME ecosystem"), "weight": 20, "position": 2},
+    {"name": _("Leadership commitment"), "weight": 25, "position": 3},
+]
+
+CriterionFormSet = inlineformset_factory(
+    Cohort,
+    SelectionCriterion,
+    fields=["name", "description", "weight", "position"],
+    extra=1,
+    can_delete=True,
+    widgets={"description": forms.Textarea(attrs={"rows": 2})},
+)
+
+
+class SuggestedCriterionForm(forms.ModelForm):
+    """A pre-filled criterion counts when it has a name, even if staff left it as suggested."""
+
+    class Meta:
+        model = SelectionCriterion
+        fields = ["name", "description", "weight", "position"]
+
+    def has_changed(self):
+        return bool(self.data.get(self.add_prefix("name"), "").strip())
+
+
+NewCohortCriterionFormSet = inlineformset_factory(
+    Cohort,
+    SelectionCriterion,
+    form=SuggestedCriterionForm,
+    extra=len(SUGGESTED_CRITERIA),
+    can_delete=False,
+    widgets={"description": forms.Textarea(attrs={"rows": 2})},
+)
+
+
+class CityForm(forms.ModelForm):
+    class Meta:
+        model = City
+        fields = [
+            "name",
+            "country",
+            "province",
+            "population",
+            "time_zone",
+            "languages",
+            "resilience_priorities",
+        ]
+        widgets = {"resilience_priorities": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_country(self):
+        country = self.cleaned_data["country"].strip().upper()
+        if len(country) != 2 or not country.isalpha():
+            raise forms.ValidationError(_("Use the two-letter ISO code, e.g. TH or ID."))
+        return country
+
+
+class ApplicationForm(forms.ModelForm):
+    class Meta:
+        model = CityApplication
+        fields = [field for field, _label in CityApplication.SECTIONS] + ["leadership_letter"]
+        widgets = {
+            field: forms.Textarea(attrs={"rows": 5}) for field, _label in CityApplication.SECTIONS
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        letter = self.fields["leadership_letter"]
+        letter.widget = forms.FileInput(attrs={"accept": "application/pdf"})
+        letter.help_text = _(
+            "A signed letter from the mayor or city manager, PDF, at most %(size)s."
+        ) % {"size": filesizeformat(LETTER_MAX_BYTES)}
+
+    def clean_leadership_letter(self):
+        letter = self.cleaned_data.get("leadership_letter")
+        if not letter or letter == self.initial.get("leadership_letter"):
+            return letter
+        if letter.size > LETTER_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The letter is too large (at most %(size)s).")
+                % {"size": filesizeformat(LETTER_MAX_BYTES)}
+            )
+        # The content decides, not the name or the browser's claimed type.
+        letter.seek(0)
+        head = letter.read(len(PDF_MAGIC))
+        letter.seek(0)
+        if head != PDF_MAGIC:
+            raise forms.ValidationError(_("The letter must be a PDF file."))
+        return letter
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's e-mail address"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=CityMembership.Role.choices, initial=CityMembership.Role.MEMBER
+    )
+
+
+class ReviewForm(forms.Form):
+    """One score (0-5) and one comment per criterion of the cohort."""
+
+    SCORE_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(MAX_SCORE + 1)]
+
+    def __init__(self, *args, criteria, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        existing = {s.criterion_id: s for s in review.scores.all()}
+        for criterion in self.criteria:
+            current = existing.get(criterion.id)
+            self.fields[f"score_{criterion.id}"] = forms.TypedChoiceField(
+                label=_("%(criterion)s (weight %(weight)d): score 0-5")
+                % {"criterion": criterion.name, "weight": criterion.weight},
+                choices=self.SCORE_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=current.score if current else None,
+                help_text=criterion.description,
+            )
+            self.fields[f"comment_{criterion.id}"] = forms.CharField(
+                label=_("Comment on %(criterion)s") % {"criterion": criterion.name},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                initial=current.comment if current else "",
+            )
+
+    def scores(self):
+        return {
+            c.id: (self.cleaned_data[f"score_{c.id}"], self.cleaned_data[f"comment_{c.id}"])
+            for c in self.criteria
+        }
+
+
+class ConflictForm(forms.Form):
+    note = forms.CharField(
+        label=_("Nature of the conflict"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=CityApplication.Decision.choices)
+    note = forms.CharField(
+        label=_("Note to the city"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class StartApplicationForm(forms.Form):
+    city = forms.ModelChoiceField(label=_("Apply on behalf of"), queryset=City.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = City.objects.filter(memberships__user=user)

@@ -1,0 +1,235 @@
+"""A city's application to a cohort: drafted by its officials, submitted in the window, decided by staff."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from resilience_portal import audit, mail
+from resilience_portal.permissions import is_programme_staff
+
+from ..storage import private_storage
+from .city import City
+from .cohort import Cohort
+from .refusal import Refused
+
+LETTER_MAX_BYTES = 5 * 1024 * 1024
+
+
+def letter_path(instance, filename):
+    # Never build a path from the uploader's file name.
+    return f"cohorts/letters/{uuid.uuid4().hex}.pdf"
+
+
+class CityApplicationQuerySet(models.QuerySet):
+    def of_cities_of(self, user):
+        return self.filter(city__in=City.objects.filter(memberships__user=user))
+
+    def visible_to(self, user):
+        """A city's officials see its applications; staff see those that were ever submitted."""
+        if not user.is_authenticated:
+            return self.none()
+        own = models.Q(city__in=City.objects.filter(memberships__user=user))
+        if is_programme_staff(user):
+            return self.filter(own | models.Q(submitted_at__isnull=False))
+        return self.filter(own)
+
+
+class CityApplication(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        SELECTED = "selected", _("Selected")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Decision(models.TextChoices):
+        SELECTED = "selected", _("Select")
+        WAITLISTED = "waitlisted", _("Waitlist")
+        DECLINED = "declined", _("Decline")
+
+    # The sections of the form, in order: (field, heading).
+    SECTIONS = [
+        ("motivation", _("Motivation")),
+        ("resilience_challenges", _("The resilience challenges the city faces")),
+        ("procurement_readiness", _("Procurement readiness")),
+        ("sme_ecosystem", _("Local SME ecosystem")),
+        ("leadership_commitment", _("Leadership commitment")),
+    ]
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="applications")
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="applications")
+    status = models.CharField(
+        _("status"), max_length=14, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    motivation = models.TextField(
+        _("motivation"), blank=True, help_text=_("Why does the city want to join this cohort?")
+    )
+    resilience_challenges = models.TextField(
+        _("resilience challenges"),
+        blank=True,
+        help_text=_("Floods, heat, water, waste...: what the city faces and who is affected."),
+    )
+    procurement_readiness = models.TextField(
+        _("procurement readiness"),
+        blank=True,
+        help_text=_("Rules, budget and people that let the city buy from small local firms."),
+    )
+    sme_ecosystem = models.TextField(
+        _("local SME ecosystem"),
+        blank=True,
+        help_text=_("Local firms, incubators and business associations the city works with."),
+    )
+    leadership_commitment = models.TextField(
+        _("leadership commitment"),
+        blank=True,
+        help_text=_("Who in the city's leadership backs the application, and how."),
+    )
+    leadership_letter = models.FileField(
+        _("leadership commitment letter (PDF)"),
+        storage=private_storage,
+        upload_to=letter_path,
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices, blank=True)
+    decision_note = models.TextField(_("note to the city"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    result_emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CityApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("city application")
+        verbose_name_plural = _("city applications")
+        ordering = ["cohort", "city__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "city"], name="city_application_one_per_cohort"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.city} → {self.cohort}"
+
+    def get_absolute_url(self):
+        return reverse("cohorts:application", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable(self):
+        return self.status == self.Status.DRAFT
+
+    @property
+    def can_be_withdrawn(self):
+        return self.status in (self.Status.DRAFT, self.Status.SUBMITTED)
+
+    def sections(self):
+        return [(label, getattr(self, field)) for field, label in self.SECTIONS]
+
+    def missing_for_submission(self):
+        missing = [str(label) for field, label in self.SECTIONS if not getattr(self, field).strip()]
+        if not self.leadership_letter:
+            missing.append(str(_("the leadership commitment letter")))
+        return missing
+
+    def officials(self):
+        return [m.user for m in self.city.memberships.select_related("user")]
+
+    def tell_officials(self, template_prefix):
+        """E-mail each of the city's officials, in their own language, after commit."""
+        for official in self.officials():
+            mail.send_templated(
+                template_prefix,
+                to=official.email,
+                context={"application": self, "name": official, "site_url": settings.SITE_URL},
+                language=official.language,
+            )
+
+    @classmethod
+    def start(cls, *, cohort, city, by, now=None):
+        """Open (or find) the city's draft for this cohort; only while the window is open."""
+        if not city.has_official(by):
+            raise Refused(_("Only the city's officials can apply on its behalf."))
+        existing = cls.objects.filter(cohort=cohort, city=city).first()
+        if existing:
+            return existing
+        if not cohort.accepts_applications(now=now):
+            raise Refused(_("This cohort is not accepting applications."))
+        with transaction.atomic():
+            application, created = cls.objects.get_or_create(
+                cohort=cohort, city=city, defaults={"created_by": by}
+            )
+            if created:
+                audit.record(application, "application.started", actor=by)
+        return application
+
+    def save_draft(self, *, by, changed=()):
+        if not self.is_editable:
+            raise Refused(_("Only a draft can be edited."))
+        with transaction.atomic():
+            self.save()
+            audit.record(self, "application.saved", actor=by, fields=sorted(changed))
+
+    def submit(self, *, by, now=None):
+        """Submit the draft; refused after the window closes, leaving the draft as it was."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            locked = CityApplication.objects.select_related("cohort").select_for_update(
+                of=("self",)
+            )
+            current = locked.get(pk=self.pk)
+            if current.status != self.Status.DRAFT:
+                raise Refused(_("Only a draft can be submitted."))
+            if not current.cohort.accepts_applications(now=now):
+                raise Refused(
+                    _("The application window is closed; your draft is saved but not submitted.")
+                )
+            missing = current.missing_for_submission()
+            if missing:
+                raise Refused(
+                    _("Complete these parts before submitting: %(parts)s.")
+                    % {"parts": ", ".join(missing)}
+                )
+            self.status = self.Status.SUBMITTED
+            self.submitted_at = now
+            self.save(update_fields=["status", "submitted_at", "updated_at"])
+            audit.record(self, "application.submitted", actor=by)
+            self.tell_officials("cohorts_submitted")
+
+    def withdraw(self, *, by):
+        if not self.can_be_withdrawn:
+            raise Refused(_("An application under review or decided cannot be withdrawn."))
+        with transaction.atomic():
+            self.status = self.Status.WITHDRAWN
+            self.save(update_fields=["status", "updated_at"])
+            audit.record(self, "application.withdrawn", actor=by)
+
+    def start_review(self, *, by):
+        if self.status != self.Status.SUBMITTED:
+            raise Refused(_("Only a submitted application can go under review."))
+        with transaction.atomic():
+            self.status = self.Status.UNDER_REVIEW
+            self.save(update_fields=["status", "updated_at"])
+            audit.record(self, "application.review_started", actor=by)
+
+    def record_decision(self, decision, *, by, note=""):
+        from cohorts.services import record_decision
+
+        return record_decision(self, decision, by=by, note=note)

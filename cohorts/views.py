@@ -1,0 +1,447 @@
+"""Pages of the cohorts app. Views parse the request and call the models' acts or services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from resilience_portal import audit
+from resilience_portal.permissions import (
+    get_visible_or_404,
+    is_programme_staff,
+    programme_staff_required,
+)
+
+from . import services
+from .forms import (
+    SUGGESTED_CRITERIA,
+    ApplicationForm,
+    CityForm,
+    CohortForm,
+    ConflictForm,
+    CriterionFormSet,
+    DecisionForm,
+    InvitationForm,
+    NewCohortCriterionFormSet,
+    ReviewForm,
+    StartApplicationForm,
+)
+from .models import (
+    City,
+    CityApplication,
+    CityInvitation,
+    CityMembership,
+    Cohort,
+    Refused,
+    Review,
+)
+
+# --- public pages -------------------------------------------------------------------------
+
+
+def cohort_list(request):
+    cohorts = (
+        Cohort.objects.visible_to(request.user)
+        .prefetch_related(
+            Prefetch("cities", queryset=City.objects.order_by("name")),
+            "criteria",
+        )
+        .annotate(
+            application_count=Count(
+                "applications", filter=Q(applications__submitted_at__isnull=False)
+            )
+        )
+    )
+    return render(request, "cohorts/cohort_list.html", {"cohorts": cohorts})
+
+
+def cohort_detail(request, slug):
+    cohort = get_visible_or_404(
+        Cohort.objects.prefetch_related("criteria", "cities"), request.user, slug=slug
+    )
+    own_applications = []
+    if request.user.is_authenticated:
+        own_applications = (
+            CityApplication.objects.of_cities_of(request.user)
+            .filter(cohort=cohort)
+            .select_related("city")
+        )
+    return render(
+        request,
+        "cohorts/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "own_applications": own_applications,
+            "accepting": cohort.accepts_applications(),
+            "is_official": request.user.is_authenticated
+            and CityMembership.objects.filter(user=request.user).exists(),
+        },
+    )
+
+
+def city_detail(request, slug):
+    city = get_object_or_404(City, slug=slug)
+    cohorts = city.cohorts.visible_to(request.user).order_by("-year")
+    officials = None
+    if city.has_official(request.user):
+        officials = city.memberships.select_related("user").order_by("role", "user__full_name")
+    return render(
+        request,
+        "cohorts/city_detail.html",
+        {"city": city, "cohorts": cohorts, "officials": officials},
+    )
+
+
+# --- cities and their teams ---------------------------------------------------------------
+
+
+@login_required
+def city_register(request):
+    form = CityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        profile = {k: v for k, v in form.cleaned_data.items() if k != "name"}
+        try:
+            city = services.create_or_claim_city(
+                by=request.user, name=form.cleaned_data["name"], **profile
+            )
+        except Refused as refusal:
+            form.add_error("name", refusal.message)
+        else:
+            messages.success(
+                request, _("You are now the lead official of %(city)s.") % {"city": city}
+            )
+            return redirect("cohorts:city_team", slug=city.slug)
+    return render(request, "cohorts/city_form.html", {"form": form})
+
+
+def _own_city_or_404(request, slug):
+    return get_object_or_404(City.objects.filter(memberships__user=request.user), slug=slug)
+
+
+@login_required
+def city_edit(request, slug):
+    city = _own_city_or_404(request, slug)
+    form = CityForm(request.POST or None, instance=city)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record(city, "city.profile_updated", actor=request.user)
+        messages.success(request, _("The city's profile is saved."))
+        return redirect(city)
+    return render(request, "cohorts/city_form.html", {"form": form, "city": city})
+
+
+@login_required
+def city_team(request, slug):
+    city = _own_city_or_404(request, slug)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            CityInvitation.invite(
+                city=city,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+            )
+        except Refused as refusal:
+            form.add_error("email", refusal.message)
+        else:
+            messages.success(request, _("The invitation is on its way."))
+            return redirect("cohorts:city_team", slug=city.slug)
+    return render(
+        request,
+        "cohorts/city_team.html",
+        {
+            "city": city,
+            "form": form,
+            "memberships": city.memberships.select_related("user"),
+            "invitations": city.invitations.filter(accepted_at__isnull=True).select_related(
+                "invited_by"
+            ),
+        },
+    )
+
+
+def invitation(request, token):
+    try:
+        invitation = CityInvitation.from_token(token)
+    except Refused as refusal:
+        return render(request, "cohorts/invitation.html", {"refusal": refusal.message}, status=404)
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            invitation.accept(request.user)
+        except Refused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request, _("Welcome to the %(city)s team.") % {"city": invitation.city}
+            )
+            return redirect("dashboard")
+    return render(request, "cohorts/invitation.html", {"invitation": invitation})
+
+
+# --- applications --------------------------------------------------------------------------
+
+
+@login_required
+def application_start(request, slug):
+    cohort = get_visible_or_404(Cohort.objects, request.user, slug=slug)
+    form = StartApplicationForm(request.POST or None, user=request.user)
+    if not form.fields["city"].queryset.exists():
+        messages.info(request, _("Register your city first; then apply on its behalf."))
+        return redirect("cohorts:city_register")
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = CityApplication.start(
+                cohort=cohort, city=form.cleaned_data["city"], by=request.user
+            )
+        except Refused as refusal:
+            messages.error(request, refusal.message)
+            return redirect(cohort)
+        return redirect("cohorts:application_edit", pk=application.pk)
+    return render(request, "cohorts/application_start.html", {"cohort": cohort, "form": form})
+
+
+def _application_or_404(request, pk):
+    queryset = CityApplication.objects.select_related("cohort", "city")
+    return get_visible_or_404(queryset, request.user, pk=pk)
+
+
+@login_required
+def application_detail(request, pk):
+    application = _application_or_404(request, pk)
+    staff = is_programme_staff(request.user)
+    context = {
+        "application": application,
+        "is_official": application.city.has_official(request.user),
+        "accepting": application.cohort.accepts_applications(),
+    }
+    if staff:
+        context["trail"] = audit.trail(application)
+        own = Review.objects.filter(application=application, reviewer=request.user).first()
+        context["own_review"] = own
+        if services.scores_visible(application, request.user, own):
+            context["reviews"] = (
+                application.reviews.filter(submitted_at__isnull=False)
+                .select_related("reviewer")
+                .prefetch_related("scores__criterion")
+            )
+        context["conflicts"] = application.reviews.filter(conflict_declared=True).select_related(
+            "reviewer"
+        )
+    return render(request, "cohorts/application_detail.html", context)
+
+
+@login_required
+def application_edit(request, pk):
+    application = _application_or_404(request, pk)
+    if not application.city.has_official(request.user):
+        raise Http404
+    if not application.is_editable:
+        messages.info(request, _("This application is no longer a draft."))
+        return redirect(application)
+    form = ApplicationForm(request.POST or None, request.FILES or None, instance=application)
+    if request.method == "POST":
+        if form.is_valid():
+            form.instance.save_draft(by=request.user, changed=form.changed_data)
+            if "submit" not in request.POST:
+                messages.success(request, _("Your draft is saved."))
+                return redirect("cohorts:application_edit", pk=application.pk)
+            try:
+                application.submit(by=request.user)
+            except Refused as refusal:
+                # The draft above is already saved; only the submission is refused.
+                messages.error(request, refusal.message)
+                return redirect("cohorts:application_edit", pk=application.pk)
+            messages.success(request, _("Your application is submitted. Thank you!"))
+            return redirect(application)
+        messages.error(request, _("Please correct the errors below; nothing was saved yet."))
+    return render(
+        request,
+        "cohorts/application_form.html",
+        {
+            "application": application,
+            "form": form,
+            "accepting": application.cohort.accepts_applications(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk):
+    application = _application_or_404(request, pk)
+    if not application.city.has_official(request.user):
+        raise Http404
+    try:
+        application.withdraw(by=request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("The application is withdrawn."))
+    return redirect(application)
+
+
+@login_required
+def application_letter(request, pk):
+    application = _application_or_404(request, pk)
+    if not application.leadership_letter:
+        raise Http404
+    return FileResponse(
+        application.leadership_letter.open("rb"),
+        as_attachment=True,
+        filename=f"{application.city.slug}-leadership-letter.pdf",
+        content_type="application/pdf",
+    )
+
+
+# --- staff: cohorts, reviews, ranking, decisions -----------------------------------------------
+
+
+@programme_staff_required
+def cohort_edit(request, slug=None):
+    cohort = get_object_or_404(Cohort, slug=slug) if slug else None
+    form = CohortForm(request.POST or None, instance=cohort)
+    # Once reviewers score, the criteria and their weights are fixed, or the ranking would shift.
+    criteria_editable = cohort is None or cohort.criteria_editable
+    formset = None
+    if cohort is None:
+        formset = NewCohortCriterionFormSet(
+            request.POST or None, instance=Cohort(), initial=SUGGESTED_CRITERIA
+        )
+    elif criteria_editable:
+        formset = CriterionFormSet(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+        cohort = form.save()
+        if formset is not None:
+            formset.instance = cohort
+            formset.save()
+        audit.record(cohort, "cohort.saved", actor=request.user)
+        messages.success(request, _("The cohort is saved."))
+        return redirect("cohorts:manage", slug=cohort.slug)
+    return render(
+        request, "cohorts/cohort_form.html", {"form": form, "formset": formset, "cohort": cohort}
+    )
+
+
+@programme_staff_required
+def cohort_manage(request, slug):
+    cohort = get_object_or_404(Cohort.objects.prefetch_related("criteria"), slug=slug)
+    rows = services.ranking(cohort, viewer=request.user)
+    selected = sum(1 for row in rows if row.application.decision == "selected")
+    return render(
+        request,
+        "cohorts/cohort_manage.html",
+        {
+            "cohort": cohort,
+            "rows": rows,
+            "selected_count": selected,
+            "decision_form": DecisionForm(),
+            "trail": audit.trail(cohort)[:20],
+            "drafts": cohort.applications.filter(status=CityApplication.Status.DRAFT).count(),
+        },
+    )
+
+
+def _staff_act(request, act, success):
+    try:
+        act()
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, success)
+
+
+@programme_staff_required
+@require_POST
+def cohort_open(request, slug):
+    cohort = get_object_or_404(Cohort, slug=slug)
+    _staff_act(
+        request,
+        lambda: cohort.open_for_applications(by=request.user),
+        _("The cohort is open for applications."),
+    )
+    return redirect("cohorts:manage", slug=slug)
+
+
+@programme_staff_required
+@require_POST
+def cohort_start_review(request, slug):
+    cohort = get_object_or_404(Cohort, slug=slug)
+    _staff_act(
+        request,
+        lambda: cohort.start_review(by=request.user),
+        _("Applications are now under review."),
+    )
+    return redirect("cohorts:manage", slug=slug)
+
+
+@programme_staff_required
+@require_POST
+def cohort_confirm(request, slug):
+    cohort = get_object_or_404(Cohort, slug=slug)
+    _staff_act(
+        request,
+        lambda: cohort.confirm_selection(by=request.user),
+        _("The selection is confirmed; every applicant will receive their result by e-mail."),
+    )
+    return redirect("cohorts:manage", slug=slug)
+
+
+@programme_staff_required
+@require_POST
+def application_decide(request, pk):
+    application = _application_or_404(request, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        _staff_act(
+            request,
+            lambda: application.record_decision(
+                form.cleaned_data["decision"], by=request.user, note=form.cleaned_data["note"]
+            ),
+            _("Decision recorded for %(city)s.") % {"city": application.city},
+        )
+    else:
+        messages.error(request, _("Choose a decision."))
+    return redirect("cohorts:manage", slug=application.cohort.slug)
+
+
+@programme_staff_required
+def application_review(request, pk):
+    application = _application_or_404(request, pk)
+    try:
+        review = Review.for_reviewer(application, request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(application)
+    criteria = application.cohort.criteria.all()
+    form = ReviewForm(request.POST or None, criteria=criteria, review=review)
+    conflict_form = ConflictForm(request.POST if "conflict" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "conflict" in request.POST and conflict_form.is_valid():
+                review.declare_conflict(note=conflict_form.cleaned_data["note"])
+                messages.success(request, _("Your conflict of interest is recorded."))
+                return redirect(application)
+            if "conflict" not in request.POST and form.is_valid():
+                review.save_scores(form.scores())
+                if "submit" in request.POST:
+                    review.submit()
+                    messages.success(request, _("Your review is submitted."))
+                    return redirect(application)
+                messages.success(request, _("Your scores are saved."))
+                return redirect("cohorts:application_review", pk=application.pk)
+        except Refused as refusal:
+            messages.error(request, refusal.message)
+    return render(
+        request,
+        "cohorts/review_form.html",
+        {
+            "application": application,
+            "review": review,
+            "form": form,
+            "conflict_form": conflict_form,
+        },
+    )

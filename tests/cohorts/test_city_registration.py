@@ -1,0 +1,65 @@
+"""An official registers their city, or claims one nobody represents yet."""
+
+import pytest
+from django.urls import reverse
+
+from cohorts.models import CityMembership
+from resilience_portal.audit import trail
+from tests.factories import CityFactory, CityMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "name": "Quezon City",
+    "country": "ph",
+    "province": "Metro Manila",
+    "population": "2960048",
+    "time_zone": "Asia/Manila",
+    "languages": "Filipino, English",
+    "resilience_priorities": "Typhoon flooding",
+}
+
+
+def test_an_official_registers_a_new_city_and_becomes_its_lead(signed_in, user):
+    response = signed_in.post(reverse("cohorts:city_register"), FORM)
+
+    membership = CityMembership.objects.get(user=user)
+    assert response.status_code == 302
+    assert membership.city.slug == "quezon-city"
+    assert membership.city.country == "PH"
+    assert membership.role == CityMembership.Role.LEAD
+    assert trail(membership.city).first().action == "city.official_added"
+
+
+def test_a_city_nobody_represents_can_be_claimed(signed_in, user):
+    city = CityFactory(name="Quezon City", slug="quezon-city")
+
+    signed_in.post(reverse("cohorts:city_register"), FORM)
+
+    assert city.has_official(user)
+
+
+def test_a_city_with_officials_cannot_be_claimed(signed_in, user):
+    membership = CityMembershipFactory(city__name="Quezon City", city__slug="quezon-city")
+
+    response = signed_in.post(reverse("cohorts:city_register"), FORM)
+
+    assert response.status_code == 200
+    assert "ask them to invite you" in response.content.decode()
+    assert not membership.city.has_official(user)
+
+
+def test_registering_a_city_requires_sign_in(client):
+    response = client.post(reverse("cohorts:city_register"), FORM)
+
+    assert response.status_code == 302
+    assert not CityMembership.objects.exists()
+
+
+def test_only_the_city_officials_edit_its_profile(client, user):
+    membership = CityMembershipFactory()
+    client.force_login(user)
+
+    assert client.get(reverse("cohorts:city_edit", args=[membership.city.slug])).status_code == 404
+    client.force_login(membership.user)
+    assert client.get(reverse("cohorts:city_edit", args=[membership.city.slug])).status_code == 200

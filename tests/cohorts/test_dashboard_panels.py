@@ -1,0 +1,50 @@
+"""The dashboard tells officials their deadline and reviewers how many await their score."""
+
+import pytest
+from django.urls import reverse
+
+from cohorts.models import Review
+from tests.factories import (
+    CityMembershipFactory,
+    OpenCohortFactory,
+    StaffFactory,
+    UnderReviewApplicationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_official_with_a_draft_sees_the_deadline(client, draft, official):
+    client.force_login(official)
+
+    page = client.get(reverse("dashboard")).content.decode()
+
+    assert "Draft: submit before" in page
+    assert reverse("cohorts:application_edit", args=[draft.pk]) in page
+
+
+def test_an_official_sees_open_cohorts_to_apply_for(client):
+    cohort = OpenCohortFactory(name="Asia-Pacific 2027")
+    client.force_login(CityMembershipFactory().user)
+
+    page = client.get(reverse("dashboard")).content.decode()
+
+    assert "Asia-Pacific 2027 is open until" in page
+    assert reverse("cohorts:apply", args=[cohort.slug]) in page
+
+
+def test_a_reviewer_sees_how_many_applications_await_their_score(client):
+    reviewer = StaffFactory()
+    applications = UnderReviewApplicationFactory.create_batch(3)
+    Review.for_reviewer(applications[0], reviewer).declare_conflict()
+    client.force_login(reviewer)
+
+    page = client.get(reverse("dashboard")).content.decode()
+
+    assert "2 applications await your score." in page
+
+
+def test_a_newcomer_is_offered_to_register_a_city(signed_in):
+    page = signed_in.get(reverse("dashboard")).content.decode()
+
+    assert reverse("cohorts:city_register") in page

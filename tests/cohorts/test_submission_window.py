@@ -1,0 +1,147 @@
+"""Nothing is submitted outside the window; a refused submission keeps the draft."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cohorts.models import CityApplication, Refused
+from resilience_portal.audit import trail
+
+pytestmark = pytest.mark.django_db
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+def close_at(application, moment):
+    cohort = application.cohort
+    cohort.applications_open = moment - timedelta(days=30)
+    cohort.applications_close = moment
+    cohort.save()
+
+
+def test_an_official_submits_inside_the_window_and_gets_a_receipt(
+    client, draft, official, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(official)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("cohorts:application_edit", args=[draft.pk]),
+            {"motivation": "Final words", "submit": "", **_others(draft)},
+        )
+
+    draft.refresh_from_db()
+    assert response.url == reverse("cohorts:application", args=[draft.pk])
+    assert draft.status == CityApplication.Status.SUBMITTED
+    assert draft.motivation == "Final words"
+    assert mailoutbox[-1].to == [official.email]
+    assert "submitted" in mailoutbox[-1].subject
+    assert trail(draft).first().action == "application.submitted"
+    assert trail(draft).first().actor == official
+
+
+def _others(application):
+    return {
+        field: getattr(application, field)
+        for field, _label in CityApplication.SECTIONS
+        if field != "motivation"
+    }
+
+
+def test_the_last_moment_before_the_close_is_inside_the_window(draft, official):
+    # 23:59 on 31 March in Semarang is 16:59 UTC.
+    close = datetime(2027, 3, 31, 23, 59, tzinfo=JAKARTA)
+    close_at(draft, close)
+
+    draft.submit(by=official, now=close - timedelta(microseconds=1))
+
+    assert draft.status == CityApplication.Status.SUBMITTED
+    assert draft.submitted_at == datetime(2027, 3, 31, 16, 58, 59, 999999, tzinfo=ZoneInfo("UTC"))
+
+
+def test_the_close_itself_is_outside_the_window(draft, official):
+    close = datetime(2027, 3, 31, 23, 59, tzinfo=JAKARTA)
+    close_at(draft, close)
+
+    with pytest.raises(Refused, match="window is closed"):
+        draft.submit(by=official, now=close.astimezone(ZoneInfo("UTC")))
+
+    draft.refresh_from_db()
+    assert draft.status == CityApplication.Status.DRAFT
+
+
+def test_the_close_is_compared_in_utc_whatever_the_local_date_says(draft, official):
+    # Still 31 March in UTC terms? No: 00:30 on 1 April in Jakarta is 17:30 UTC, after 17:00.
+    close_at(draft, datetime(2027, 3, 31, 17, 0, tzinfo=ZoneInfo("UTC")))
+
+    with pytest.raises(Refused):
+        draft.submit(by=official, now=datetime(2027, 4, 1, 0, 30, tzinfo=JAKARTA))
+
+
+def test_nothing_is_submitted_before_the_window_opens(draft, official):
+    cohort = draft.cohort
+    cohort.applications_open = timezone.now() + timedelta(days=1)
+    cohort.applications_close = timezone.now() + timedelta(days=9)
+    cohort.save()
+
+    with pytest.raises(Refused):
+        draft.submit(by=official)
+
+
+def test_a_refused_submission_keeps_the_edited_draft(client, draft, official, mailoutbox):
+    close_at(draft, timezone.now() - timedelta(minutes=1))
+    client.force_login(official)
+
+    response = client.post(
+        reverse("cohorts:application_edit", args=[draft.pk]),
+        {"motivation": "Words typed after the close", "submit": "", **_others(draft)},
+        follow=True,
+    )
+
+    draft.refresh_from_db()
+    assert "window is closed" in response.content.decode()
+    assert draft.status == CityApplication.Status.DRAFT
+    assert draft.motivation == "Words typed after the close"
+    assert mailoutbox == []
+
+
+def test_an_incomplete_application_cannot_be_submitted(draft, official):
+    draft.sme_ecosystem = ""
+    draft.leadership_letter = ""
+    draft.save()
+
+    with pytest.raises(Refused, match="Local SME ecosystem"):
+        draft.submit(by=official)
+
+
+def test_an_official_withdraws_a_submitted_application(client, draft, official):
+    draft.submit(by=official)
+    client.force_login(official)
+
+    client.post(reverse("cohorts:application_withdraw", args=[draft.pk]))
+
+    draft.refresh_from_db()
+    assert draft.status == CityApplication.Status.WITHDRAWN
+    assert trail(draft).first().action == "application.withdrawn"
+
+
+def test_an_application_under_review_cannot_be_withdrawn(client, draft, official):
+    draft.status = CityApplication.Status.UNDER_REVIEW
+    draft.save()
+    client.force_login(official)
+
+    client.post(reverse("cohorts:application_withdraw", args=[draft.pk]))
+
+    draft.refresh_from_db()
+    assert draft.status == CityApplication.Status.UNDER_REVIEW
+
+
+def test_an_outsider_cannot_withdraw(client, draft, user):
+    client.force_login(user)
+
+    response = client.post(reverse("cohorts:application_withdraw", args=[draft.pk]))
+
+    assert response.status_code == 404
