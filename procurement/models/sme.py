@@ -1,5 +1,6 @@
 """SMEs, their members, documents and invitations, and the sector taxonomy they are matched by."""
 
+import os
 import re
 import uuid
 from datetime import timedelta
@@ -414,15 +415,17 @@ class PrivateStorage(FileSystemStorage):
 
     @property
     def base_location(self):
+        # The PRIVATE_MEDIA_ROOT setting, else the variable of that name, else a folder
+        # beside the code that no URL maps to.
         return self._value_or_setting(
             self._location,
-            getattr(settings, "PRIVATE_MEDIA_ROOT", None) or settings.BASE_DIR / "private-media",
+            getattr(settings, "PRIVATE_MEDIA_ROOT", None)
+            or os.environ.get("PRIVATE_MEDIA_ROOT")
+            or settings.BASE_DIR / "private-media",
         )
 
     @property
     def location(self):
-        import os
-
         return os.path.abspath(self.base_location)
 
     @property

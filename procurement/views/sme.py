@@ -313,7 +313,11 @@ def _directory_results(request):
     form = DirectoryFilterForm(data)
     if not full:
         del form.fields["size"], form.fields["women_led"]
-    results = form.filter(SME.objects.listed_for(request.user)).select_related("city")
+    results = (
+        form.filter(SME.objects.listed_for(request.user))
+        .select_related("city")
+        .defer("search_vector")
+    )
     return form, results.order_by("legal_name", "pk"), full
 
 
