@@ -14,3 +14,17 @@ class ProcurementConfig(AppConfig):
         register_role(
             Role.SME_MEMBER, lambda user: SMEMembership.objects.filter(user=user).exists()
         )
+
+        # SMEs: the member's status panel, staff's verification queue, a way in for newcomers.
+        from resilience_portal.dashboard import register_panel
+
+        from .sme_services import sme_panel, verification_panel
+
+        register_panel(Role.SME_MEMBER, "dashboard/sme_status.html", context=sme_panel, order=30)
+        register_panel(
+            Role.PROGRAMME_STAFF,
+            "dashboard/sme_verification.html",
+            context=verification_panel,
+            order=31,
+        )
+        register_panel(None, "dashboard/sme_register.html", order=5)

@@ -162,3 +162,46 @@ class ReviewFactory(factory.django.DjangoModelFactory):
 
     application = factory.SubFactory(UnderReviewApplicationFactory)
     reviewer = factory.SubFactory(StaffFactory)
+
+
+
+# SME registry ------------------------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def pdf_upload(name="certificate.pdf", content=PDF_BYTES):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+class CompleteSMEFactory(SMEFactory):
+    """An SME whose profile has everything verification needs."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    year_founded = 2015
+    capabilities = "Flood sensors and early-warning text messages."
+    pandemic_impact = "Orders stopped for three months."
+    revenue_change = "fell_25_50"
+
+    @factory.post_generation
+    def complete(sme, create, extracted, **kwargs):
+        from django.core.files.base import ContentFile
+
+        from procurement.models import Sector, SMEDocument
+
+        if not create:
+            return
+        sme.sectors.add(Sector.objects.get(code="water"))
+        SMEDocument.objects.create(
+            sme=sme,
+            kind=SMEDocument.Kind.REGISTRATION_CERTIFICATE,
+            file=ContentFile(PDF_BYTES, name="certificate.pdf"),
+            original_name="certificate.pdf",
+            content_type="application/pdf",
+            size=len(PDF_BYTES),
+        )

@@ -1,0 +1,197 @@
+"""Make many synthetic SMEs quickly, for benchmarks: ``manage.py generate_smes 100000``."""
+
+import io
+import random
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.utils import timezone
+
+from procurement.demo_smes import CITIES, demo_city
+from procurement.models import SME, RevenueChange, Sector
+from procurement.models.sme import search_vector_expression
+
+FIRST = [
+    "Green",
+    "Blue",
+    "River",
+    "Coastal",
+    "Urban",
+    "Smart",
+    "Safe",
+    "Bright",
+    "Delta",
+    "Monsoon",
+    "Lotus",
+    "Harbour",
+    "Island",
+    "Summit",
+    "Bamboo",
+    "Coral",
+    "Sun",
+    "Rain",
+    "Tide",
+    "Market",
+]
+SECOND = [
+    "Water",
+    "Solar",
+    "Build",
+    "Data",
+    "Health",
+    "Farm",
+    "Mobility",
+    "Waste",
+    "Learning",
+    "Design",
+    "Finance",
+    "Tourism",
+    "Craft",
+    "Logistics",
+    "Energy",
+    "Care",
+    "Roof",
+    "Flood",
+]
+FORMS = ["Co., Ltd.", "PT", "CV", "Cong ty TNHH", "Enterprise", "Partners"]
+CAPABILITIES = [
+    "flood early warning sensors",
+    "rooftop solar installation",
+    "drainage and canal cleaning",
+    "plastic recycling into building materials",
+    "mangrove and coastal restoration",
+    "community health outreach",
+    "air quality monitoring",
+    "electric last-mile delivery",
+    "cool roofs and shading",
+    "disaster preparedness training",
+    "water filtration kiosks",
+    "GIS mapping and open data",
+    "micro-insurance for traders",
+    "urban farming and food banks",
+    "typhoon-resistant housing retrofits",
+]
+BATCH = 20_000
+REVENUE_BANDS = [value for value, _label in RevenueChange.choices]
+VERIFICATION_STATES = [state for state, _label in SME.Verification.choices]
+
+
+class Command(BaseCommand):
+    help = "Create COUNT synthetic SMEs with bulk inserts (for benchmarks, not for demos)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("count", type=int)
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, count, seed, **options):
+        started = time.perf_counter()
+        created = generate(count, seed=seed)
+        self.stdout.write(f"Created {created} SMEs in {time.perf_counter() - started:.1f} s.")
+
+
+@transaction.atomic
+def generate(count, *, seed=2026):
+    rng = random.Random(seed)
+    cities = [demo_city(slug) for slug in CITIES]
+    sectors = list(Sector.objects.all())
+    start = SME.objects.filter(slug__startswith="gen-").count()
+    insert = _copy_rows if connection.vendor == "postgresql" else _bulk_create
+    first_id = None
+    for offset in range(0, count, BATCH):
+        numbers = range(start + offset, start + min(offset + BATCH, count))
+        smes = [_synthetic_sme(number, rng, cities) for number in numbers]
+        links = [[sector.pk for sector in rng.sample(sectors, rng.randint(1, 3))] for _sme in smes]
+        batch_first = insert(smes, links)
+        first_id = first_id or batch_first
+    if first_id and connection.vendor == "postgresql":
+        SME.objects.filter(pk__gte=first_id, search_vector__isnull=True).update(
+            search_vector=search_vector_expression()
+        )
+    return count
+
+
+def _synthetic_sme(number, rng, cities):
+    city = rng.choice(cities)
+    name = f"{rng.choice(FIRST)} {rng.choice(SECOND)} {number}"
+    return SME(
+        legal_name=f"{name} {rng.choice(FORMS)}",
+        trading_name=name,
+        slug=f"gen-{number}",
+        registration_number=f"GEN-{number:09d}",
+        registration_key=f"GEN{number:09d}",
+        country=city.country,
+        city=city,
+        employees=int(rng.paretovariate(1.2) * 3),
+        year_founded=rng.randint(1985, 2025),
+        women_led=rng.random() < 0.35,
+        youth_led=rng.random() < 0.25,
+        capabilities=", ".join(rng.sample(CAPABILITIES, 2)).capitalize() + ".",
+        revenue_change=rng.choice(REVENUE_BANDS),
+        verification=rng.choice(VERIFICATION_STATES),
+    )
+
+
+def _bulk_create(smes, links):
+    made = SME.objects.bulk_create(smes)
+    SME.sectors.through.objects.bulk_create(
+        SME.sectors.through(sme_id=sme.pk, sector_id=sector_id)
+        for sme, sector_ids in zip(made, links, strict=True)
+        for sector_id in sector_ids
+    )
+    return made[0].pk
+
+
+def _copy_value(value):
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _copy(cursor, table, columns, rows):
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(_copy_value(value) for value in row))
+        buffer.write("\n")
+    buffer.seek(0)
+    quoted = ", ".join(f'"{column}"' for column in columns)
+    cursor.cursor.copy_expert(f'COPY "{table}" ({quoted}) FROM STDIN', buffer)
+
+
+def _copy_rows(smes, links):
+    """PostgreSQL's COPY: ten times faster than INSERT for a benchmark's worth of rows."""
+    table = SME._meta.db_table
+    fields = list(SME._meta.concrete_fields)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(f'LOCK TABLE "{table}" IN EXCLUSIVE MODE')
+        cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
+        first_id = cursor.fetchone()[0] + 1
+        for number, sme in enumerate(smes):
+            sme.pk = first_id + number
+            sme.created_at = now
+        _copy(
+            cursor,
+            table,
+            [field.column for field in fields],
+            ([getattr(sme, field.attname) for field in fields] for sme in smes),
+        )
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+            [table, first_id + len(smes) - 1],
+        )
+        through = SME.sectors.through._meta.db_table
+        _copy(
+            cursor,
+            through,
+            ["sme_id", "sector_id"],
+            (
+                (sme.pk, sector_id)
+                for sme, sector_ids in zip(smes, links, strict=True)
+                for sector_id in sector_ids
+            ),
+        )
+    return first_id

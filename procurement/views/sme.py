@@ -1,0 +1,401 @@
+"""SME pages: registration, profile, documents, members, verification and the directory."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from resilience_portal.permissions import (
+    Role,
+    get_visible_or_404,
+    has_role,
+    programme_staff_required,
+)
+
+from .. import sme_services
+from ..forms.sme import (
+    COUNTRY_NAMES,
+    DirectoryFilterForm,
+    InvitationForm,
+    SMEDocumentForm,
+    SMEProfileForm,
+    SMERegistrationForm,
+    VerificationDecisionForm,
+    duplicate_message,
+)
+from ..models import SME, SMEDocument, SMEInvitation, SMEMembership
+from ..models.sme import normalise_registration_number
+
+DIRECTORY_PAGE_SIZE = 25
+
+
+def sees_full_profiles(user):
+    """City officials and staff see whole profiles; everyone else only the public part."""
+    return has_role(user, Role.PROGRAMME_STAFF) or has_role(user, Role.CITY_OFFICIAL)
+
+
+def _form_errors_as_messages(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# Registration and profile ---------------------------------------------------------
+
+
+@login_required
+def register(request):
+    form = SMERegistrationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                sme = sme_services.register_sme(form, by=request.user)
+        except IntegrityError:
+            # Another registration with the same number won the race since the form's check.
+            existing = SME.objects.filter(
+                country=form.cleaned_data["country"],
+                registration_key=normalise_registration_number(
+                    form.cleaned_data["registration_number"]
+                ),
+            ).first()
+            if existing is None:
+                raise
+            form.add_error("registration_number", duplicate_message(existing))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered. Complete the profile, then ask for verification.")
+                % {"name": sme},
+            )
+            return redirect(sme)
+    return render(request, "procurement/sme/register.html", {"form": form})
+
+
+@login_required
+def detail(request, slug):
+    full = SME.objects.visible_to(request.user).filter(slug=slug)
+    sme = (
+        SME.objects.listed_for(request.user)
+        .select_related("city")
+        .prefetch_related("sectors", "documents")
+        .filter(slug=slug)
+        .first()
+    )
+    if sme is None:
+        raise Http404
+    membership = SMEMembership.objects.filter(sme=sme, user=request.user).first()
+    context = {
+        "sme": sme,
+        "full": full.exists(),
+        "membership": membership,
+        "is_staff": has_role(request.user, Role.PROGRAMME_STAFF),
+        "country_name": COUNTRY_NAMES.get(sme.country, sme.country),
+    }
+    if membership or context["is_staff"]:
+        context["documents"] = sme.documents.all()
+    if membership:
+        context["completeness"] = sme.completeness_items()
+        context["missing"] = sme.missing_items()
+    if context["is_staff"] and sme.verification == SME.Verification.PENDING:
+        context["decision_form"] = VerificationDecisionForm()
+    return render(request, "procurement/sme/detail.html", context)
+
+
+@login_required
+def edit(request, slug):
+    sme = get_object_or_404(SME.objects.editable_by(request.user), slug=slug)
+    form = SMEProfileForm(request.POST or None, instance=sme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                sme = sme_services.save_profile(form, by=request.user)
+        except IntegrityError:
+            form.add_error("registration_number", _("This registration number is taken."))
+        else:
+            if sme.verification == SME.Verification.PENDING and (
+                sme_services.IDENTITY_FIELDS & set(form.changed_data)
+            ):
+                messages.warning(
+                    request,
+                    _("The legal name or registration number changed: staff will verify it again."),
+                )
+            else:
+                messages.success(request, _("The profile is saved."))
+            return redirect(sme)
+    return render(request, "procurement/sme/edit.html", {"form": form, "sme": sme})
+
+
+@login_required
+def documents(request, slug):
+    sme = get_object_or_404(SME.objects.editable_by(request.user), slug=slug)
+    form = SMEDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        sme_services.add_document(
+            sme, form.cleaned_data["file"], kind=form.cleaned_data["kind"], by=request.user
+        )
+        messages.success(request, _("The document is uploaded."))
+        return redirect("procurement:sme_documents", slug=sme.slug)
+    return render(
+        request,
+        "procurement/sme/documents.html",
+        {"sme": sme, "form": form, "documents": sme.documents.all()},
+    )
+
+
+@login_required
+def download_document(request, slug, pk):
+    document = get_visible_or_404(
+        SMEDocument.objects.select_related("sme"), request.user, sme__slug=slug, pk=pk
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def delete_document(request, slug, pk):
+    sme = get_object_or_404(SME.objects.editable_by(request.user), slug=slug)
+    document = get_object_or_404(sme.documents, pk=pk)
+    sme_services.delete_document(document, by=request.user)
+    messages.success(request, _("The document is removed."))
+    return redirect("procurement:sme_documents", slug=sme.slug)
+
+
+@require_POST
+@login_required
+def request_verification(request, slug):
+    sme = get_object_or_404(SME.objects.editable_by(request.user), slug=slug)
+    try:
+        sme.request_verification(by=request.user)
+    except ValidationError as error:
+        _form_errors_as_messages(request, error)
+    else:
+        messages.success(request, _("Staff will check the profile and documents."))
+    return redirect(sme)
+
+
+# Members -------------------------------------------------------------------------
+
+
+@login_required
+def members(request, slug):
+    sme = get_object_or_404(SME.objects.managed_by(request.user), slug=slug)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sme_services.invite_member(sme, form.cleaned_data["email"], by=request.user)
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(
+                request,
+                _("An invitation is on its way to %(email)s.") % form.cleaned_data,
+            )
+            return redirect("procurement:sme_members", slug=sme.slug)
+    context = {
+        "sme": sme,
+        "form": form,
+        "memberships": sme.memberships.select_related("user").order_by("role", "created_at"),
+        "invitations": sme.invitations.filter(accepted_at__isnull=True),
+    }
+    return render(request, "procurement/sme/members.html", context)
+
+
+@require_POST
+@login_required
+def hand_over(request, slug, pk):
+    sme = get_object_or_404(SME.objects.managed_by(request.user), slug=slug)
+    membership = get_object_or_404(sme.memberships.select_related("user"), pk=pk)
+    try:
+        sme_services.hand_over_ownership(sme, to=membership, by=request.user)
+    except ValidationError as error:
+        _form_errors_as_messages(request, error)
+        return redirect("procurement:sme_members", slug=sme.slug)
+    messages.success(request, _("%(name)s is now the owner.") % {"name": membership.user})
+    return redirect(sme)
+
+
+@require_POST
+@login_required
+def remove(request, slug, pk):
+    sme = get_object_or_404(SME.objects.editable_by(request.user).distinct(), slug=slug)
+    membership = get_object_or_404(sme.memberships.select_related("user"), pk=pk)
+    try:
+        sme_services.remove_member(sme, membership, by=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        _form_errors_as_messages(request, error)
+        return redirect(sme)
+    if membership.user_id == request.user.pk:
+        messages.success(request, _("You have left %(name)s.") % {"name": sme})
+        return redirect("dashboard")
+    messages.success(request, _("%(name)s is no longer a member.") % {"name": membership.user})
+    return redirect("procurement:sme_members", slug=sme.slug)
+
+
+def invitation(request, token):
+    invitation = SMEInvitation.from_token(token)
+    if invitation is None:
+        return render(request, "procurement/sme/invitation_invalid.html", status=404)
+    if not request.user.is_authenticated:
+        return render(request, "procurement/sme/invitation.html", {"invitation": invitation})
+    if request.method == "POST":
+        try:
+            invitation.accept(request.user)
+        except ValidationError as error:
+            _form_errors_as_messages(request, error)
+        else:
+            messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.sme})
+            return redirect(invitation.sme)
+    return render(request, "procurement/sme/invitation.html", {"invitation": invitation})
+
+
+# Verification -------------------------------------------------------------------
+
+
+@programme_staff_required
+def verification_queue(request):
+    pending = (
+        SME.objects.filter(verification=SME.Verification.PENDING)
+        .select_related("city")
+        .prefetch_related("documents")
+        .order_by("verification_requested_at", "pk")
+    )
+    return render(request, "procurement/sme/verification_queue.html", {"pending": pending})
+
+
+@require_POST
+@programme_staff_required
+def decide(request, slug):
+    sme = get_object_or_404(SME, slug=slug)
+    form = VerificationDecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(sme)
+    try:
+        if form.cleaned_data["decision"] == "verify":
+            sme.verify(by=request.user, note=form.cleaned_data["reason"])
+            messages.success(request, _("%(name)s is verified.") % {"name": sme})
+        else:
+            sme.reject(by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("%(name)s is rejected.") % {"name": sme})
+    except ValidationError as error:
+        _form_errors_as_messages(request, error)
+        return redirect(sme)
+    return redirect("procurement:sme_verification_queue")
+
+
+# Directory ----------------------------------------------------------------------
+
+
+def _directory_results(request):
+    full = sees_full_profiles(request.user)
+    data = request.GET.copy()
+    if not full:
+        # Size and leadership are part of the private profile: no filtering on them either.
+        data.pop("size", None)
+        data.pop("women_led", None)
+    form = DirectoryFilterForm(data)
+    if not full:
+        del form.fields["size"], form.fields["women_led"]
+    results = (
+        form.filter(SME.objects.listed_for(request.user))
+        .select_related("city")
+        .defer("search_vector")
+    )
+    return form, results.order_by("legal_name", "pk"), full
+
+
+@login_required
+def directory(request):
+    form, results, full = _directory_results(request)
+    page = Paginator(results.prefetch_related("sectors"), DIRECTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"form": form, "page": page, "full": full}
+    template = "procurement/sme/directory.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, context)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_cell(value):
+    # A spreadsheet would run a cell that starts like a formula.
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+def export(request):
+    if not sees_full_profiles(request.user):
+        raise PermissionDenied
+    _form, results, _full = _directory_results(request)
+    results = results.prefetch_related("sectors")
+    header = [
+        _("Legal name"),
+        _("Trading name"),
+        _("Registration number"),
+        _("Country"),
+        _("City"),
+        _("Sectors"),
+        _("Employees"),
+        _("Size"),
+        _("Year founded"),
+        _("Women-led"),
+        _("Youth-led"),
+        _("Verification"),
+        _("Website"),
+        _("Contact e-mail"),
+        _("Phone"),
+        _("Capabilities"),
+    ]
+
+    def rows():
+        yield header
+        for sme in results.iterator(chunk_size=2000):
+            yield [
+                sme.legal_name,
+                sme.trading_name,
+                sme.registration_number,
+                sme.country,
+                sme.city.name,
+                "; ".join(str(sector) for sector in sme.sectors.all()),
+                "" if sme.employees is None else sme.employees,
+                sme.get_size_class_display(),
+                sme.year_founded or "",
+                _("yes") if sme.women_led else _("no"),
+                _("yes") if sme.youth_led else _("no"),
+                sme.get_verification_display(),
+                sme.website,
+                sme.contact_email,
+                sme.phone,
+                sme.capabilities,
+            ]
+
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow([_csv_cell(cell) for cell in row]) for row in rows()),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="smes.csv"'
+    return response

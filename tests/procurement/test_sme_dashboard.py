@@ -1,0 +1,58 @@
+"""The dashboard shows an SME its verification status and what is missing; staff the queue."""
+
+import pytest
+from django.urls import reverse
+
+from procurement.models import SME
+from tests.factories import CompleteSMEFactory, SMEMembershipFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+DASHBOARD = reverse("dashboard")
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+def test_sme_member_sees_status_and_missing_items(client):
+    membership = SMEMembershipFactory(sme__legal_name="Banjir Sensors", sme__capabilities="")
+    client.force_login(membership.user)
+    page = client.get(DASHBOARD).content.decode()
+    assert "Banjir Sensors" in page
+    assert "Not yet verified" in page
+    assert "Still missing" in page
+    assert "Business registration certificate" in page
+
+
+def test_complete_sme_is_told_to_ask_for_verification(client):
+    membership = SMEMembershipFactory(sme=CompleteSMEFactory())
+    client.force_login(membership.user)
+    assert "ask for verification" in client.get(DASHBOARD).content.decode()
+
+
+def test_verified_sme_shows_the_badge(client):
+    membership = SMEMembershipFactory(
+        sme=CompleteSMEFactory(verification=SME.Verification.VERIFIED)
+    )
+    client.force_login(membership.user)
+    assert "✓ Verified" in client.get(DASHBOARD).content.decode()
+
+
+def test_staff_see_how_many_smes_wait(client):
+    CompleteSMEFactory(verification=SME.Verification.PENDING)
+    CompleteSMEFactory(verification=SME.Verification.PENDING)
+    client.force_login(StaffFactory())
+    page = client.get(DASHBOARD).content.decode()
+    assert "2 SMEs are waiting for verification" in page
+    assert reverse("procurement:sme_verification_queue") in page
+
+
+def test_newcomer_is_offered_registration(client):
+    client.force_login(UserFactory())
+    assert reverse("procurement:sme_register") in client.get(DASHBOARD).content.decode()
+
+
+def test_sme_member_is_not_offered_registration_again(client):
+    client.force_login(SMEMembershipFactory().user)
+    assert reverse("procurement:sme_register") not in client.get(DASHBOARD).content.decode()

@@ -1,0 +1,153 @@
+"""Members ask for verification of a complete profile; only staff verify or reject, with a reason."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from procurement.models import SME
+from resilience_portal import audit
+from tests.factories import (
+    CityMembershipFactory,
+    CompleteSMEFactory,
+    SMEFactory,
+    SMEMembershipFactory,
+    StaffFactory,
+)
+
+pytestmark = pytest.mark.django_db
+QUEUE = reverse("procurement:sme_verification_queue")
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def pending():
+    sme = CompleteSMEFactory(verification=SME.Verification.PENDING)
+    SMEMembershipFactory(sme=sme, user__email="owner@example.org")
+    return sme
+
+
+def decide(client, sme, decision, reason="", capture=None):
+    url = reverse("procurement:sme_decide", kwargs={"slug": sme.slug})
+    with capture(execute=True):
+        return client.post(url, {"decision": decision, "reason": reason})
+
+
+def test_member_asks_for_verification_of_a_complete_profile(client):
+    membership = SMEMembershipFactory(sme=CompleteSMEFactory(), role="member")
+    client.force_login(membership.user)
+    url = reverse("procurement:sme_request_verification", kwargs={"slug": membership.sme.slug})
+    assert client.post(url).status_code == 302
+    membership.sme.refresh_from_db()
+    assert membership.sme.verification == SME.Verification.PENDING
+
+
+def test_incomplete_profile_cannot_ask_for_verification_and_shows_what_is_missing(client):
+    membership = SMEMembershipFactory(sme__capabilities="")
+    client.force_login(membership.user)
+    page = client.get(membership.sme.get_absolute_url()).content.decode()
+    assert "Business registration certificate" in page
+    assert "Year founded" in page
+    url = reverse("procurement:sme_request_verification", kwargs={"slug": membership.sme.slug})
+    client.post(url)
+    membership.sme.refresh_from_db()
+    assert membership.sme.verification == SME.Verification.UNVERIFIED
+    with pytest.raises(ValidationError):
+        membership.sme.request_verification(by=membership.user)
+
+
+def test_non_member_cannot_ask_for_verification(client):
+    sme = CompleteSMEFactory()
+    client.force_login(SMEMembershipFactory().user)
+    url = reverse("procurement:sme_request_verification", kwargs={"slug": sme.slug})
+    assert client.post(url).status_code == 404
+
+
+def test_staff_see_the_queue_of_pending_smes_only(client, pending):
+    CompleteSMEFactory(legal_name="Verified Already Ltd", verification=SME.Verification.VERIFIED)
+    client.force_login(StaffFactory())
+    page = client.get(QUEUE).content.decode()
+    assert pending.legal_name in page
+    assert "Verified Already Ltd" not in page
+    assert pending.documents.get().get_absolute_url() in page
+
+
+@pytest.mark.parametrize("who", ["sme_member", "city_official"])
+def test_queue_is_for_staff_only(client, pending, who):
+    user = (SMEMembershipFactory() if who == "sme_member" else CityMembershipFactory()).user
+    client.force_login(user)
+    assert client.get(QUEUE).status_code == 403
+
+
+def test_staff_verify_and_the_sme_is_told_and_the_badge_shows(
+    client, pending, mailoutbox, django_capture_on_commit_callbacks
+):
+    staff = StaffFactory()
+    client.force_login(staff)
+    response = decide(client, pending, "verify", capture=django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.is_verified
+    entry = audit.trail(pending).first()
+    assert (entry.action, entry.actor) == ("sme.verified", staff)
+    assert mailoutbox[-1].to == ["owner@example.org"]
+    assert "is verified" in mailoutbox[-1].subject
+    assert "✓ Verified" in client.get(pending.get_absolute_url()).content.decode()
+
+
+def test_staff_reject_with_a_reason_the_sme_receives(
+    client, pending, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(StaffFactory())
+    decide(
+        client,
+        pending,
+        "reject",
+        reason="The certificate is unreadable.",
+        capture=django_capture_on_commit_callbacks,
+    )
+    pending.refresh_from_db()
+    assert pending.verification == SME.Verification.REJECTED
+    assert audit.trail(pending).first().message == "The certificate is unreadable."
+    assert "The certificate is unreadable." in mailoutbox[-1].body
+
+
+def test_rejection_without_a_reason_is_refused(client, pending, django_capture_on_commit_callbacks):
+    client.force_login(StaffFactory())
+    decide(client, pending, "reject", capture=django_capture_on_commit_callbacks)
+    pending.refresh_from_db()
+    assert pending.verification == SME.Verification.PENDING
+    with pytest.raises(ValidationError):
+        pending.reject(by=StaffFactory(), reason="  ")
+
+
+@pytest.mark.parametrize("who", ["own_member", "city_official"])
+def test_only_staff_verify(client, pending, who, django_capture_on_commit_callbacks):
+    user = (
+        SMEMembershipFactory(sme=pending) if who == "own_member" else CityMembershipFactory()
+    ).user
+    client.force_login(user)
+    response = decide(client, pending, "verify", capture=django_capture_on_commit_callbacks)
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        pending.verify(by=user)
+    pending.refresh_from_db()
+    assert pending.verification == SME.Verification.PENDING
+
+
+def test_an_sme_not_pending_cannot_be_decided():
+    sme = SMEFactory()
+    with pytest.raises(ValidationError):
+        sme.verify(by=StaffFactory())
+
+
+def test_a_rejected_sme_may_ask_again(pending):
+    staff = StaffFactory()
+    pending.reject(by=staff, reason="Blurry scan")
+    pending.request_verification(by=pending.memberships.get().user)
+    assert pending.verification == SME.Verification.PENDING
+    actions = [entry.action for entry in audit.trail(pending)]
+    assert actions[:2] == ["sme.verification_requested", "sme.rejected"]
