@@ -54,9 +54,7 @@ class ProposalAdmin(admin.ModelAdmin):
     ]
 
     def _unsealed(self, request, obj):
-        return (
-            obj is not None and Proposal.objects.visible_to(request.user).filter(pk=obj.pk).exists()
-        )
+        return obj is not None and not obj.is_sealed()
 
     def get_fields(self, request, obj=None):
         if self._unsealed(request, obj):
@@ -71,9 +69,7 @@ class ProposalAdmin(admin.ModelAdmin):
         if self._unsealed(request, obj):
             fieldsets.append((_("Content"), {"fields": self.content}))
         else:
-            fieldsets.append(
-                (_("Content sealed until the deadline"), {"fields": [], "description": ""})
-            )
+            fieldsets.append((_("Content sealed until the deadline"), {"fields": []}))
         return fieldsets
 
     def has_add_permission(self, request):

@@ -164,6 +164,12 @@ class Proposal(models.Model):
     def is_member(self, user):
         return user.is_authenticated and self.sme.memberships.filter(user=user).exists()
 
+    def is_sealed(self, now=None):
+        """True while no reader but the SME may see the content (and always for unsent drafts)."""
+        return not (
+            self.status in self.SUBMITTED_STATUSES and self.challenge.proposals_unsealed(now)
+        )
+
     def is_editable(self, now=None):
         return self.status in (
             self.Status.DRAFT,
