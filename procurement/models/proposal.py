@@ -164,6 +164,10 @@ class Proposal(models.Model):
     def is_member(self, user):
         return user.is_authenticated and self.sme.memberships.filter(user=user).exists()
 
+    @property
+    def edit_mark(self):
+        return self.updated_at.isoformat() if self.updated_at else ""
+
     def is_sealed(self, now=None):
         """True while no reader but the SME may see the content (and always for unsent drafts)."""
         return not (
@@ -242,9 +246,19 @@ class Proposal(models.Model):
             setattr(self, field.attname, getattr(locked, field.attname))
 
     @transaction.atomic
-    def save_answers(self, *, by, **values):
-        """Save edits; a submitted proposal is resubmitted at once with a new receipt."""
+    def save_answers(self, *, by, seen=None, **values):
+        """Save edits; a submitted proposal is resubmitted at once with a new receipt.
+
+        ``seen`` is the ``edit_mark`` of the version the editor started from: several
+        members share one draft, and a colleague's newer save is never overwritten blind.
+        """
         locked, now = self._lock_for_change(by)
+        if seen is not None and seen != locked.edit_mark:
+            raise TransitionRefused(
+                _(
+                    "A colleague saved this proposal after you opened it. Reload, then apply your changes."
+                )
+            )
         for name, value in values.items():
             if name not in (*ANSWER_FIELDS, "price", "currency"):
                 raise ValueError(name)

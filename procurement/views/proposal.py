@@ -78,7 +78,9 @@ def proposal_edit(request, pk):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            proposal.save_answers(by=request.user, **form.cleaned_data)
+            proposal.save_answers(
+                by=request.user, seen=request.POST.get("seen"), **form.cleaned_data
+            )
             if (
                 request.POST.get("action") == "submit"
                 and proposal.status != Proposal.Status.SUBMITTED
