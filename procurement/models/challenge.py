@@ -178,6 +178,10 @@ class Challenge(models.Model):
     def get_absolute_url(self):
         return reverse("procurement:challenge_detail", kwargs={"slug": self.slug})
 
+    def co_benefit_labels(self):
+        labels = dict(CoBenefit.choices)
+        return [labels.get(code, code) for code in self.co_benefits]
+
     # --- reading the clock -------------------------------------------------------------
 
     def submissions_open(self, now=None):
