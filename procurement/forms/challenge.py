@@ -268,7 +268,7 @@ class AnswerForm(forms.Form):
 
 class ChallengeFilterForm(forms.Form):
     city = forms.ModelChoiceField(
-        label=_("City"), queryset=City.objects.filter(challenges__isnull=False).distinct(),
+        label=_("City"), queryset=City.objects.filter(challenges__status__in=PUBLIC_STATUSES).distinct(),
         required=False, to_field_name="slug",
     )  # fmt: skip
     co_benefit = forms.ChoiceField(
