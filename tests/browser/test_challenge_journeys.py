@@ -24,6 +24,20 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def rows_from_data_migrations():
+    """An earlier transactional test flushes the rows data migrations made; make them again."""
+    from django.contrib.auth.models import Group
+
+    from procurement.models import Sector
+    from procurement.sectors import SectorCode
+    from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
+
+    Group.objects.get_or_create(name=PROGRAMME_STAFF_GROUP)
+    for code, _label in SectorCode.CHOICES:
+        Sector.objects.get_or_create(code=code)
+
+
 def sign_in(page, user):
     page.context.clear_cookies()
     page.goto("/accounts/login/")
