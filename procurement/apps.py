@@ -28,3 +28,47 @@ class ProcurementConfig(AppConfig):
             order=31,
         )
         register_panel(None, "dashboard/sme_register.html", order=5)
+        self._register_challenge_panels()
+
+    def _register_challenge_panels(self):
+        from django.db.models import Count, Q
+
+        from resilience_portal.dashboard import register_panel
+        from resilience_portal.permissions import Role
+
+        from .models import Challenge, Proposal
+
+        register_panel(
+            Role.CITY_OFFICIAL,
+            "dashboard/challenge_official.html",
+            context=lambda request: {
+                "challenges": Challenge.objects.editable_by(request.user)
+                .annotate(
+                    unanswered=Count(
+                        "clarifications", filter=Q(clarifications__answered_at__isnull=True)
+                    )
+                )
+                .order_by("-updated_at")[:10]
+            },
+            order=30,
+        )
+        register_panel(
+            Role.PROGRAMME_STAFF,
+            "dashboard/challenge_staff.html",
+            context=lambda request: {
+                "pending": Challenge.objects.filter(
+                    status=Challenge.Status.PENDING_APPROVAL
+                ).select_related("city")
+            },
+            order=30,
+        )
+        register_panel(
+            Role.SME_MEMBER,
+            "dashboard/challenge_sme.html",
+            context=lambda request: {
+                "proposals": Proposal.objects.of_member(request.user)
+                .select_related("challenge", "sme")
+                .order_by("challenge__submissions_close")[:10]
+            },
+            order=30,
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import sme
+from .views import challenge, proposal, sme
 
 app_name = "procurement"
 
@@ -29,4 +29,66 @@ urlpatterns: list = [
     path("smes/<slug:slug>/members/", sme.members, name="sme_members"),
     path("smes/<slug:slug>/members/<int:pk>/hand-over/", sme.hand_over, name="sme_hand_over"),
     path("smes/<slug:slug>/members/<int:pk>/remove/", sme.remove, name="sme_member_remove"),
+    # Challenges and proposals
+    path("challenges/", challenge.challenge_list, name="challenge_list"),
+    path("challenges/new/", challenge.challenge_create, name="challenge_create"),
+    path("challenges/<slug:slug>/", challenge.challenge_detail, name="challenge_detail"),
+    path("challenges/<slug:slug>/edit/", challenge.challenge_edit, name="challenge_edit"),
+    path("challenges/<slug:slug>/submit/", challenge.challenge_submit, name="challenge_submit"),
+    path("challenges/<slug:slug>/approve/", challenge.challenge_approve, name="challenge_approve"),
+    path(
+        "challenges/<slug:slug>/send-back/",
+        challenge.challenge_send_back,
+        name="challenge_send_back",
+    ),
+    path("challenges/<slug:slug>/cancel/", challenge.challenge_cancel, name="challenge_cancel"),
+    path("challenges/<slug:slug>/amend/", challenge.challenge_amend, name="challenge_amend"),
+    path(
+        "challenges/<slug:slug>/evaluate/",
+        challenge.challenge_start_evaluation,
+        name="challenge_start_evaluation",
+    ),
+    path("challenges/<slug:slug>/questions/", challenge.question_ask, name="question_ask"),
+    path(
+        "challenges/<slug:slug>/questions/<int:pk>/answer/",
+        challenge.question_answer,
+        name="question_answer",
+    ),
+    path(
+        "challenges/<slug:slug>/documents/",
+        challenge.challenge_attachment_upload,
+        name="challenge_attachment_upload",
+    ),
+    path(
+        "challenges/<slug:slug>/documents/<int:pk>/",
+        challenge.challenge_attachment,
+        name="challenge_attachment",
+    ),
+    path("challenges/<slug:slug>/proposals/", challenge.proposal_table, name="proposal_table"),
+    path(
+        "challenges/<slug:slug>/proposals.csv",
+        challenge.proposal_table_csv,
+        name="proposal_table_csv",
+    ),
+    path("challenges/<slug:slug>/propose/", proposal.proposal_start, name="proposal_start"),
+    path("proposals/<int:pk>/", proposal.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/edit/", proposal.proposal_edit, name="proposal_edit"),
+    path("proposals/<int:pk>/submit/", proposal.proposal_submit, name="proposal_submit"),
+    path("proposals/<int:pk>/withdraw/", proposal.proposal_withdraw, name="proposal_withdraw"),
+    path("proposals/<int:pk>/attachments/", proposal.attachment_upload, name="attachment_upload"),
+    path(
+        "proposals/<int:pk>/attachments/<int:attachment_pk>/",
+        proposal.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "proposals/<int:pk>/attachments/<int:attachment_pk>/remove/",
+        proposal.attachment_remove,
+        name="attachment_remove",
+    ),
+    path(
+        "proposals/<int:pk>/receipts/<int:number>.json",
+        proposal.receipt_content,
+        name="receipt_content",
+    ),
 ]

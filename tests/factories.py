@@ -164,7 +164,6 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     reviewer = factory.SubFactory(StaffFactory)
 
 
-
 # SME registry ------------------------------------------------------------------------
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -205,3 +204,93 @@ class CompleteSMEFactory(SMEFactory):
             content_type="application/pdf",
             size=len(PDF_BYTES),
         )
+
+
+# --- Challenges and proposals -------------------------------------------------------------
+
+import datetime as _datetime  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from django.utils import timezone as _timezone  # noqa: E402
+
+from procurement.models import Challenge, Criterion, Proposal, Sector  # noqa: E402
+
+
+def _days(days):
+    return _timezone.now() + _datetime.timedelta(days=days)
+
+
+class ChallengeFactory(factory.django.DjangoModelFactory):
+    """A challenge in a cohort city, with three criteria weighing 100; published unless told."""
+
+    class Meta:
+        model = Challenge
+        skip_postgeneration_save = True
+
+    city = factory.SubFactory(CityFactory)
+    cohort = factory.SubFactory(CohortFactory)
+    title = factory.Sequence(lambda n: f"Flood-ready markets {n}")
+    slug = factory.Sequence(lambda n: f"flood-ready-markets-{n}")
+    problem_statement = "Markets flood **every monsoon**."
+    desired_outcomes = "Traders keep trading through a one-in-ten-year flood."
+    co_benefits = factory.LazyFunction(lambda: ["climate", "jobs"])
+    budget_min = Decimal("100000")
+    budget_max = Decimal("500000")
+    currency = "THB"
+    questions_close = factory.LazyFunction(lambda: _days(10))
+    submissions_close = factory.LazyFunction(lambda: _days(20))
+    award_expected = factory.LazyFunction(lambda: _days(40))
+    status = Challenge.Status.PUBLISHED
+    published_at = factory.LazyFunction(_timezone.now)
+
+    @factory.post_generation
+    def in_cohort(challenge, create, extracted, **kwargs):
+        if create:
+            challenge.cohort.cities.add(challenge.city)
+
+    @factory.post_generation
+    def criteria(challenge, create, extracted, **kwargs):
+        if not create:
+            return
+        weights = (
+            extracted if extracted is not None else [("Impact", 50), ("Cost", 30), ("Team", 20)]
+        )
+        Criterion.objects.bulk_create(
+            Criterion(challenge=challenge, name=name, weight=weight, order=index)
+            for index, (name, weight) in enumerate(weights)
+        )
+
+    @factory.post_generation
+    def sectors(challenge, create, extracted, **kwargs):
+        if create:
+            challenge.sectors.set(Sector.objects.filter(code__in=extracted or ["water"]))
+
+
+class VerifiedSMEFactory(SMEFactory):
+    verification = "verified"
+    country = factory.SelfAttribute("city.country")
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A complete draft from a verified SME of the challenge's city."""
+
+    class Meta:
+        model = Proposal
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    sme = factory.SubFactory(VerifiedSMEFactory, city=factory.SelfAttribute("..challenge.city"))
+    solution = "Raised modular stalls with drainage channels."
+    approach = "Pilot in one market for one monsoon season."
+    team = "Two engineers and a community organiser."
+    timeline = "Three months to build, six to measure."
+    co_benefits_delivered = "Twenty local jobs."
+    price = Decimal("250000.00")
+    currency = "THB"
+
+
+def official_of(city, **kwargs):
+    return CityMembershipFactory(city=city, **kwargs).user
+
+
+def member_of(sme, **kwargs):
+    return SMEMembershipFactory(sme=sme, **kwargs).user

@@ -1,0 +1,302 @@
+"""Forms officials and staff use on challenges: the draft, its criteria, reviews and amendments."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import BaseInlineFormSet, formset_factory, inlineformset_factory
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.models import City, Cohort
+
+from ..models import SME, Challenge, CoBenefit, Criterion, Sector
+from ..models.challenge import PUBLIC_STATUSES
+
+TIMELINE_FIELDS = ("questions_close", "submissions_close", "award_expected")
+
+
+def local_input():
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def in_city_zone(value, city):
+    """Read the wall-clock time the official typed as a time in the city's zone."""
+    wall = timezone.localtime(value).replace(tzinfo=None)
+    return wall.replace(tzinfo=city.zone)
+
+
+class ChallengeForm(forms.ModelForm):
+    co_benefits = forms.MultipleChoiceField(
+        label=_("Co-benefits"),
+        choices=CoBenefit.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("What else the city hopes a solution brings besides solving the problem."),
+    )
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("Sectors"),
+        queryset=Sector.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("SMEs registered in these sectors are told by e-mail when it is published."),
+    )
+
+    class Meta:
+        model = Challenge
+        fields = [
+            "city",
+            "cohort",
+            "title",
+            "problem_statement",
+            "desired_outcomes",
+            "co_benefits",
+            "sectors",
+            "budget_min",
+            "budget_max",
+            "currency",
+            "procurement_route",
+            "eligibility",
+            "eligibility_notes",
+            *TIMELINE_FIELDS,
+        ]
+        help_texts = {
+            "title": _(
+                "A short question or goal, e.g. 'Keep market traders trading during floods'."
+            ),
+            "problem_statement": _(
+                "Describe the problem, not a solution: who suffers, where, how often, what has "
+                "been tried. Markdown is allowed (**bold**, lists, links)."
+            ),
+            "desired_outcomes": _(
+                "What will be different when it is solved, measurably: e.g. 'no market day lost "
+                "to a one-in-ten-year flood'. SMEs propose how; you say what."
+            ),
+            "budget_min": _("A range tells SMEs the scale you expect without fixing a price."),
+            "procurement_route": _("How the city can buy: a paid pilot suits new solutions best."),
+            "eligibility": _("Who may submit a proposal."),
+            "questions_close": _("In the city's time zone. SMEs can ask questions until then."),
+            "submissions_close": _(
+                "In the city's time zone. The deadline: proposals stay sealed until then."
+            ),
+            "award_expected": _("In the city's time zone. When SMEs can expect the result."),
+        }
+        widgets = {
+            "problem_statement": forms.Textarea(attrs={"rows": 8}),
+            "desired_outcomes": forms.Textarea(attrs={"rows": 4}),
+            "eligibility_notes": forms.Textarea(attrs={"rows": 2}),
+            **{name: local_input() for name in TIMELINE_FIELDS},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        cities = City.objects.filter(memberships__user=user, cohorts__isnull=False).distinct()
+        self.fields["city"].queryset = cities
+        self.fields["cohort"].queryset = Cohort.objects.filter(cities__in=cities).distinct()
+        if self.instance.pk:
+            for name in TIMELINE_FIELDS:
+                self.initial[name] = timezone.localtime(
+                    getattr(self.instance, name), self.instance.city.zone
+                ).replace(tzinfo=None)
+        elif cities.count() == 1:
+            self.initial["city"] = cities.first()
+            cohort = self.fields["cohort"].queryset.first()
+            if cohort:
+                self.initial["cohort"] = cohort
+
+    def clean(self):
+        cleaned = super().clean()
+        city = cleaned.get("city")
+        if city:
+            for name in TIMELINE_FIELDS:
+                if cleaned.get(name):
+                    cleaned[name] = in_city_zone(cleaned[name], city)
+            cohort = cleaned.get("cohort")
+            if cohort and not cohort.cities.filter(pk=city.pk).exists():
+                self.add_error("cohort", _("The city is not a selected city of this cohort."))
+        for name in TIMELINE_FIELDS:
+            setattr(self.instance, name, cleaned.get(name))
+        submissions_close = cleaned.get("submissions_close")
+        if submissions_close and submissions_close <= timezone.now():
+            self.add_error("submissions_close", _("The deadline must be in the future."))
+        return cleaned
+
+    def save(self, commit=True):
+        challenge = super().save(commit=False)
+        if not challenge.slug:
+            base = slugify(challenge.title)[:180] or "challenge"
+            slug, number = base, 1
+            while Challenge.objects.filter(slug=slug).exists():
+                number += 1
+                slug = f"{base}-{number}"
+            challenge.slug = slug
+        if commit:
+            challenge.save()
+            self.save_m2m()
+        return challenge
+
+
+class WeightsAddUp:
+    """Criteria weights must add up to 100, checked before anything is saved."""
+
+    def check_total(self, weights):
+        if sum(weights) != 100:
+            raise ValidationError(
+                _("The weights add up to %(total)s; they must add up to 100.")
+                % {"total": sum(weights)}
+            )
+
+
+class BaseCriterionFormSet(WeightsAddUp, BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        self.check_total(
+            form.cleaned_data["weight"]
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("weight")
+        )
+
+
+CriterionFormSet = inlineformset_factory(
+    Challenge,
+    Criterion,
+    formset=BaseCriterionFormSet,
+    fields=["name", "description", "weight"],
+    widgets={"description": forms.Textarea(attrs={"rows": 2})},
+    extra=1,
+    can_delete=True,
+)
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("Criterion"), max_length=160)
+    description = forms.CharField(
+        label=_("What the panel looks for"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    weight = forms.IntegerField(label=_("Weight (%)"), min_value=1, max_value=100)
+
+
+class BaseAmendedCriteria(WeightsAddUp, forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        self.check_total(
+            form.cleaned_data["weight"]
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        )
+
+    def criteria(self):
+        return [
+            (f.cleaned_data["name"], f.cleaned_data["description"], f.cleaned_data["weight"])
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+
+AmendedCriteriaFormSet = formset_factory(
+    CriterionForm, formset=BaseAmendedCriteria, extra=0, can_delete=True
+)
+
+
+class AmendmentForm(forms.Form):
+    summary = forms.CharField(
+        label=_("What changes and why"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Published with today's date and e-mailed to every SME with a proposal."),
+    )
+    questions_close = forms.DateTimeField(label=_("Questions close"), widget=local_input())
+    submissions_close = forms.DateTimeField(label=_("Submissions close"), widget=local_input())
+
+    def __init__(self, *args, challenge, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.challenge = challenge
+        for name in ("questions_close", "submissions_close"):
+            self.initial.setdefault(
+                name,
+                timezone.localtime(getattr(challenge, name), challenge.city.zone).replace(
+                    tzinfo=None
+                ),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("questions_close", "submissions_close"):
+            if cleaned.get(name):
+                cleaned[name] = in_city_zone(cleaned[name], self.challenge.city)
+        return cleaned
+
+
+class CommentsForm(forms.Form):
+    comments = forms.CharField(
+        label=_("What should change"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Every SME with a proposal receives it by e-mail."),
+    )
+
+
+class QuestionForm(forms.Form):
+    sme = forms.ModelChoiceField(label=_("Asking for"), queryset=SME.objects.none())
+    question = forms.CharField(
+        label=_("Your question"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The answer is published to everyone; your name and SME are not."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sme"].queryset = SME.objects.filter(memberships__user=user)
+        if self.fields["sme"].queryset.count() == 1:
+            self.fields["sme"].initial = self.fields["sme"].queryset.first()
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ChallengeFilterForm(forms.Form):
+    city = forms.ModelChoiceField(
+        label=_("City"), queryset=City.objects.filter(challenges__status__in=PUBLIC_STATUSES).distinct(),
+        required=False, to_field_name="slug",
+    )  # fmt: skip
+    co_benefit = forms.ChoiceField(
+        label=_("Co-benefit"), choices=[("", _("Any")), *CoBenefit.choices], required=False
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=Sector.objects.all(), required=False, to_field_name="code"
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any"))]
+        + [(s, label) for s, label in Challenge.Status.choices if s in PUBLIC_STATUSES],
+    )
+    closing_soon = forms.BooleanField(label=_("Closing within 14 days"), required=False)
+
+    def filter(self, challenges):
+        if not self.is_valid():
+            return challenges
+        data = self.cleaned_data
+        if data["city"]:
+            challenges = challenges.filter(city=data["city"])
+        if data["co_benefit"]:
+            challenges = challenges.filter(co_benefits__icontains=f'"{data["co_benefit"]}"')
+        if data["sector"]:
+            challenges = challenges.filter(sectors=data["sector"])
+        if data["status"]:
+            challenges = challenges.filter(status=data["status"])
+        if data["closing_soon"]:
+            challenges = challenges & Challenge.objects.closing_soon()
+        return challenges

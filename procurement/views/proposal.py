@@ -1,0 +1,187 @@
+"""Proposal pages: an SME's members draft, submit, edit and withdraw; readers open it after the deadline."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from resilience_portal.permissions import get_visible_or_404
+
+from ..forms.proposal import ProposalForm, UploadForm
+from ..models import (
+    SME,
+    Challenge,
+    Proposal,
+    ProposalAttachment,
+    ProposalVersion,
+    TransitionRefused,
+)
+
+
+def _refused(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _own(request, pk):
+    """A proposal the user's SME owns; anyone else gets a 404."""
+    proposal = get_object_or_404(
+        Proposal.objects.of_member(request.user).select_related("challenge__city", "sme"), pk=pk
+    )
+    proposal.challenge.close_if_due()
+    return proposal
+
+
+@require_POST
+@login_required
+def proposal_start(request, slug):
+    challenge = get_visible_or_404(Challenge.objects, request.user, slug=slug)
+    challenge.close_if_due()
+    sme = get_object_or_404(
+        SME.objects.filter(memberships__user=request.user), pk=request.POST.get("sme")
+    )
+    try:
+        proposal = Proposal.start(challenge, sme=sme, by=request.user)
+    except TransitionRefused as error:
+        _refused(request, error)
+        return redirect(challenge)
+    return redirect("procurement:proposal_edit", pk=proposal.pk)
+
+
+@login_required
+def proposal_detail(request, pk):
+    proposal = get_visible_or_404(
+        Proposal.objects.select_related("challenge__city", "sme"), request.user, pk=pk
+    )
+    proposal.challenge.close_if_due()
+    return render(
+        request,
+        "procurement/proposal/detail.html",
+        {
+            "proposal": proposal,
+            "challenge": proposal.challenge,
+            "attachments": proposal.attachments.all(),
+            "versions": proposal.versions.all(),
+            "is_member": proposal.is_member(request.user),
+            "editable": proposal.is_member(request.user) and proposal.is_editable(),
+            "upload_form": UploadForm(),
+        },
+    )
+
+
+@login_required
+def proposal_edit(request, pk):
+    proposal = _own(request, pk)
+    form = ProposalForm(request.POST or None, instance=Proposal.objects.get(pk=proposal.pk))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal.save_answers(
+                by=request.user, seen=request.POST.get("seen"), **form.cleaned_data
+            )
+            if (
+                request.POST.get("action") == "submit"
+                and proposal.status != Proposal.Status.SUBMITTED
+            ):
+                proposal.submit(by=request.user)
+                messages.success(request, _("Submitted. Your receipt is on its way by e-mail."))
+            elif proposal.status == Proposal.Status.SUBMITTED:
+                messages.success(request, _("Saved and resubmitted with a new receipt."))
+            else:
+                messages.success(request, _("Draft saved."))
+            return redirect(proposal)
+        except TransitionRefused as error:
+            # The posted text stays in the form so nothing typed is lost; nothing was saved.
+            _refused(request, error)
+            status = 409
+    return render(
+        request,
+        "procurement/proposal/form.html",
+        {"proposal": proposal, "challenge": proposal.challenge, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def proposal_submit(request, pk):
+    proposal = _own(request, pk)
+    try:
+        proposal.submit(by=request.user)
+        messages.success(request, _("Submitted. Your receipt is on its way by e-mail."))
+    except TransitionRefused as error:
+        _refused(request, error)
+    return redirect(proposal)
+
+
+@require_POST
+@login_required
+def proposal_withdraw(request, pk):
+    proposal = _own(request, pk)
+    try:
+        proposal.withdraw(by=request.user)
+        messages.success(request, _("Withdrawn. You can submit again before the deadline."))
+    except TransitionRefused as error:
+        _refused(request, error)
+    return redirect(proposal)
+
+
+@require_POST
+@login_required
+def attachment_upload(request, pk):
+    proposal = _own(request, pk)
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            proposal.add_attachment(
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                name=form.display_name,
+                content_type=form.content_type,
+                sha256=form.sha256,
+            )
+            messages.success(request, _("Attached."))
+        except TransitionRefused as error:
+            _refused(request, error)
+    else:
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+    return redirect(proposal)
+
+
+@require_POST
+@login_required
+def attachment_remove(request, pk, attachment_pk):
+    proposal = _own(request, pk)
+    attachment = get_object_or_404(proposal.attachments, pk=attachment_pk)
+    try:
+        proposal.remove_attachment(attachment, by=request.user)
+    except TransitionRefused as error:
+        _refused(request, error)
+    return redirect(proposal)
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    attachment = get_visible_or_404(
+        ProposalAttachment.objects, request.user, pk=attachment_pk, proposal_id=pk
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+def receipt_content(request, pk, number):
+    """The exact bytes a receipt's digest was computed over: `sha256sum` them to check."""
+    version = get_visible_or_404(
+        ProposalVersion.objects, request.user, proposal_id=pk, number=number
+    )
+    response = HttpResponse(version.canonical_bytes(), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="proposal-{pk}-v{number}.json"'
+    return response

@@ -1,0 +1,249 @@
+"""The public list and page, drafting through the form, and what each person may reach."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from procurement.models import Challenge, Criterion
+from tests.factories import (
+    ChallengeFactory,
+    CityFactory,
+    CohortFactory,
+    StaffFactory,
+    UserFactory,
+    official_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("procurement:challenge_list")
+
+
+def test_public_list_shows_published_and_hides_drafts(client):
+    published = ChallengeFactory(title="Cooler bus stops")
+    ChallengeFactory(title="Secret draft", status=Challenge.Status.DRAFT)
+    ChallengeFactory(title="Waiting", status=Challenge.Status.PENDING_APPROVAL)
+    page = client.get(LIST).content.decode()
+    assert published.title in page
+    assert "Secret draft" not in page
+    assert "Waiting" not in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"city": "hot-city"}, {"Heat"}),
+        ({"co_benefit": "health"}, {"Heat"}),
+        ({"sector": "waste"}, {"Waste"}),
+        ({"status": "closed"}, {"Old"}),
+        ({"closing_soon": "on"}, {"Heat"}),
+    ],
+)
+def test_list_filters(client, query, expected):
+    ChallengeFactory(
+        title="Heat",
+        city=CityFactory(slug="hot-city"),
+        co_benefits=["health"],
+        submissions_close=timezone.now() + datetime.timedelta(days=3),
+        questions_close=timezone.now() + datetime.timedelta(days=1),
+    )
+    ChallengeFactory(title="Waste", sectors=["waste"])
+    ChallengeFactory(title="Old", status=Challenge.Status.CLOSED)
+    page = client.get(LIST, query).content.decode()
+    for title in {"Heat", "Waste", "Old"}:
+        assert (f">{title}<" in page) == (title in expected), (query, title)
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_list_runs_constant_queries(client, django_assert_max_num_queries, size):
+    ChallengeFactory.create_batch(size)
+    with django_assert_max_num_queries(8):
+        assert client.get(LIST).status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_challenge_page_runs_constant_queries(client, django_assert_max_num_queries, size):
+    from procurement.models import Clarification
+    from tests.factories import ProposalFactory
+
+    challenge = ChallengeFactory()
+    for proposal in ProposalFactory.create_batch(size, challenge=challenge):
+        Clarification.objects.create(
+            challenge=challenge,
+            sme=proposal.sme,
+            question="q?",
+            answer="a",
+            answered_at=timezone.now(),
+        )
+    with django_assert_max_num_queries(14):
+        assert client.get(challenge.get_absolute_url()).status_code == 200
+
+
+def test_problem_statement_markdown_is_sanitised(client):
+    challenge = ChallengeFactory(
+        problem_statement="**Floods** <script>alert(1)</script> [x](javascript:alert(1))"
+    )
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert "<strong>Floods</strong>" in page
+    assert "<script>alert(1)" not in page
+    assert "javascript:" not in page
+
+
+def test_draft_is_404_to_the_public_other_officials_and_staff(client):
+    draft = ChallengeFactory(status=Challenge.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    for outsider in (UserFactory(), official_of(CityFactory()), StaffFactory()):
+        client.force_login(outsider)
+        assert client.get(draft.get_absolute_url()).status_code == 404
+    client.force_login(official_of(draft.city))
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_staff_see_pending_challenges(client):
+    pending = ChallengeFactory(status=Challenge.Status.PENDING_APPROVAL)
+    client.force_login(StaffFactory())
+    assert client.get(pending.get_absolute_url()).status_code == 200
+
+
+def form_data(city, cohort, *, weights=(60, 40), submissions_close="2030-05-01T17:00"):
+    data = {
+        "city": city.pk,
+        "cohort": cohort.pk,
+        "title": "Shade for street vendors",
+        "problem_statement": "Vendors faint in April heat.",
+        "desired_outcomes": "No heat-related closures.",
+        "co_benefits": ["health", "jobs"],
+        "sectors": [],
+        "budget_min": "1000",
+        "budget_max": "5000",
+        "currency": "IDR",
+        "procurement_route": "pilot",
+        "eligibility": "verified_country",
+        "eligibility_notes": "",
+        "questions_close": "2030-04-20T17:00",
+        "submissions_close": submissions_close,
+        "award_expected": "2030-06-01T12:00",
+        "criteria-TOTAL_FORMS": str(len(weights)),
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "1000",
+    }
+    for index, weight in enumerate(weights):
+        data[f"criteria-{index}-name"] = f"Criterion {index}"
+        data[f"criteria-{index}-weight"] = str(weight)
+    return data
+
+
+@pytest.fixture
+def jakarta_official():
+    city = CityFactory(slug="semarang-test", country="ID", time_zone="Asia/Jakarta")
+    cohort = CohortFactory()
+    cohort.cities.add(city)
+    # The official's own zone is Bangkok: the form still reads times in the city's zone.
+    user = official_of(city, user=UserFactory(time_zone="Asia/Bangkok"))
+    return user, city, cohort
+
+
+def test_official_drafts_with_times_in_the_city_zone(client, jakarta_official):
+    user, city, cohort = jakarta_official
+    client.force_login(user)
+    response = client.post(reverse("procurement:challenge_create"), form_data(city, cohort))
+    assert response.status_code == 302
+    challenge = Challenge.objects.get()
+    assert challenge.status == Challenge.Status.DRAFT
+    assert challenge.submissions_close == datetime.datetime(2030, 5, 1, 10, 0, tzinfo=datetime.UTC)
+    assert list(challenge.criteria.values_list("weight", flat=True)) == [60, 40]
+
+
+def test_form_refuses_weights_not_adding_to_100(client, jakarta_official):
+    user, city, cohort = jakarta_official
+    client.force_login(user)
+    response = client.post(
+        reverse("procurement:challenge_create"), form_data(city, cohort, weights=(60, 30))
+    )
+    assert response.status_code == 200
+    assert "must add up to 100" in response.content.decode()
+    assert not Challenge.objects.exists()
+
+
+def test_form_refuses_a_past_deadline(client, jakarta_official):
+    user, city, cohort = jakarta_official
+    client.force_login(user)
+    data = form_data(city, cohort, submissions_close="2020-01-01T10:00")
+    data["questions_close"] = "2019-12-01T10:00"
+    response = client.post(reverse("procurement:challenge_create"), data)
+    assert response.status_code == 200
+    assert not Challenge.objects.exists()
+
+
+def test_non_official_cannot_draft(client):
+    client.force_login(UserFactory())
+    assert client.get(reverse("procurement:challenge_create")).status_code == 403
+
+
+def test_official_of_another_city_cannot_edit_404(client):
+    draft = ChallengeFactory(status=Challenge.Status.DRAFT)
+    client.force_login(official_of(CityFactory()))
+    assert client.get(reverse("procurement:challenge_edit", args=[draft.slug])).status_code == 404
+
+
+def test_edit_form_shows_times_in_city_zone(client, jakarta_official):
+    user, city, cohort = jakarta_official
+    challenge = ChallengeFactory(
+        city=city,
+        cohort=cohort,
+        status=Challenge.Status.DRAFT,
+        questions_close=datetime.datetime(2030, 4, 20, 10, 0, tzinfo=datetime.UTC),
+        submissions_close=datetime.datetime(2030, 5, 1, 10, 0, tzinfo=datetime.UTC),
+        award_expected=datetime.datetime(2030, 6, 1, 10, 0, tzinfo=datetime.UTC),
+    )
+    client.force_login(user)
+    page = client.get(reverse("procurement:challenge_edit", args=[challenge.slug])).content.decode()
+    assert 'value="2030-05-01T17:00"' in page
+
+
+def test_submit_approve_through_pages(client, mailoutbox, django_capture_on_commit_callbacks):
+    draft = ChallengeFactory(status=Challenge.Status.DRAFT)
+    staff = StaffFactory()
+    client.force_login(official_of(draft.city))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("procurement:challenge_submit", args=[draft.slug]))
+    draft.refresh_from_db()
+    assert draft.status == Challenge.Status.PENDING_APPROVAL
+    assert any(staff.email in m.to for m in mailoutbox)
+    client.force_login(staff)
+    client.post(reverse("procurement:challenge_approve", args=[draft.slug]))
+    draft.refresh_from_db()
+    assert draft.status == Challenge.Status.PUBLISHED
+
+
+def test_official_cannot_approve_through_the_page(client):
+    pending = ChallengeFactory(status=Challenge.Status.PENDING_APPROVAL)
+    client.force_login(official_of(pending.city))
+    assert (
+        client.post(reverse("procurement:challenge_approve", args=[pending.slug])).status_code
+        == 403
+    )
+    pending.refresh_from_db()
+    assert pending.status == Challenge.Status.PENDING_APPROVAL
+
+
+def test_staff_send_back_through_the_page(client):
+    pending = ChallengeFactory(status=Challenge.Status.PENDING_APPROVAL)
+    client.force_login(StaffFactory())
+    client.post(
+        reverse("procurement:challenge_send_back", args=[pending.slug]), {"comments": "Shorter"}
+    )
+    pending.refresh_from_db()
+    assert pending.status == Challenge.Status.DRAFT
+    assert pending.review_comments == "Shorter"
+
+
+def test_criteria_model_constraint():
+    from django.db import IntegrityError
+
+    challenge = ChallengeFactory()
+    with pytest.raises(IntegrityError):
+        Criterion.objects.create(challenge=challenge, name="x", weight=0)

@@ -1,0 +1,213 @@
+"""SME members draft together, submit, edit and withdraw through the pages; late posts are refused."""
+
+import datetime
+import hashlib
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from procurement.models import Challenge, Proposal
+from tests.factories import (
+    ChallengeFactory,
+    ProposalFactory,
+    UserFactory,
+    VerifiedSMEFactory,
+    member_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+ANSWERS = {
+    "solution": "Floating stalls",
+    "approach": "One market first",
+    "team": "Three people",
+    "timeline": "Six months",
+    "co_benefits_delivered": "Jobs",
+    "price": "120000",
+    "currency": "THB",
+}
+
+
+def edit_url(proposal):
+    return reverse("procurement:proposal_edit", args=[proposal.pk])
+
+
+def test_member_starts_drafts_and_submits(client, mailoutbox, django_capture_on_commit_callbacks):
+    challenge = ChallengeFactory()
+    sme = VerifiedSMEFactory(city=challenge.city)
+    member = member_of(sme)
+    client.force_login(member)
+    response = client.post(
+        reverse("procurement:proposal_start", args=[challenge.slug]), {"sme": sme.pk}
+    )
+    proposal = Proposal.objects.get()
+    assert response.url == edit_url(proposal)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(edit_url(proposal), {**ANSWERS, "action": "submit"})
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert proposal.receipt_digest in page
+    assert any(proposal.receipt_digest in m.body for m in mailoutbox)
+
+
+def test_two_members_co_edit_the_same_draft(client):
+    proposal = ProposalFactory()
+    first, second = member_of(proposal.sme), member_of(proposal.sme)
+    client.force_login(first)
+    client.post(edit_url(proposal), {**ANSWERS, "solution": "First idea", "action": "save"})
+    client.force_login(second)
+    assert "First idea" in client.get(edit_url(proposal)).content.decode()
+    proposal.refresh_from_db()
+    seen = proposal.edit_mark
+    changes = {**ANSWERS, "solution": "First idea", "team": "Second's team", "action": "save"}
+    client.post(edit_url(proposal), {**changes, "seen": seen})
+    proposal.refresh_from_db()
+    assert (proposal.solution, proposal.team) == ("First idea", "Second's team")
+    assert proposal.updated_by == second
+
+
+def test_a_colleagues_newer_save_is_not_overwritten_blind(client):
+    proposal = ProposalFactory()
+    first, second = member_of(proposal.sme), member_of(proposal.sme)
+    stale_mark = proposal.edit_mark
+    proposal.save_answers(by=first, solution="First's newer text")
+    client.force_login(second)
+    response = client.post(
+        edit_url(proposal), {**ANSWERS, "solution": "Older copy", "seen": stale_mark}
+    )
+    assert response.status_code == 409
+    proposal.refresh_from_db()
+    assert proposal.solution == "First's newer text"
+
+
+def test_form_opened_before_deadline_and_posted_after_is_refused_and_draft_kept(client):
+    proposal = ProposalFactory(solution="Original")
+    client.force_login(member_of(proposal.sme))
+    assert client.get(edit_url(proposal)).status_code == 200
+    Challenge.objects.filter(pk=proposal.challenge_id).update(
+        questions_close=timezone.now() - datetime.timedelta(days=1),
+        submissions_close=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    response = client.post(edit_url(proposal), {**ANSWERS, "solution": "Late", "action": "submit"})
+    assert response.status_code == 409
+    assert "deadline passed" in response.content.decode()
+    assert "Late" in response.content.decode()  # what was typed is shown back, not lost
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.DRAFT
+    assert proposal.solution == "Original"
+    challenge = Challenge.objects.get(pk=proposal.challenge_id)
+    assert challenge.status == Challenge.Status.CLOSED  # closed on first access
+
+
+def test_withdraw_after_deadline_through_the_page_is_refused(client):
+    proposal = ProposalFactory()
+    member = member_of(proposal.sme)
+    proposal.submit(by=member)
+    Challenge.objects.filter(pk=proposal.challenge_id).update(
+        questions_close=timezone.now() - datetime.timedelta(days=1),
+        submissions_close=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    client.force_login(member)
+    client.post(reverse("procurement:proposal_withdraw", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED
+
+
+def test_non_member_gets_404_on_every_proposal_page(client):
+    proposal = ProposalFactory()
+    client.force_login(UserFactory())
+    for name in ("proposal_detail", "proposal_edit"):
+        assert client.get(reverse(f"procurement:{name}", args=[proposal.pk])).status_code == 404
+    for name in ("proposal_submit", "proposal_withdraw", "attachment_upload"):
+        assert client.post(reverse(f"procurement:{name}", args=[proposal.pk])).status_code == 404
+
+
+def test_ineligible_sme_cannot_start(client):
+    challenge = ChallengeFactory()
+    sme = VerifiedSMEFactory(city=challenge.city, verification="pending")
+    client.force_login(member_of(sme))
+    client.post(reverse("procurement:proposal_start", args=[challenge.slug]), {"sme": sme.pk})
+    assert not Proposal.objects.exists()
+
+
+def docx_bytes():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types><Override ContentType="application/vnd.openxmlformats-officedocument.'
+            'wordprocessingml.document.main+xml"/></Types>',
+        )
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "accepted"),
+    [
+        (b"%PDF-1.7\n...", True),
+        (b"\x89PNG\r\n\x1a\n....", True),
+        (b"\xff\xd8\xff\xe0....", True),
+        (docx_bytes(), True),
+        (b"MZ\x90\x00 an executable", False),
+        (b"PK\x03\x04 not really a zip", False),
+        (b"<html><script>", False),
+    ],
+)
+def test_attachments_are_checked_by_content(client, settings, tmp_path, content, accepted):
+    settings.MEDIA_ROOT = tmp_path
+    proposal = ProposalFactory()
+    client.force_login(member_of(proposal.sme))
+    upload = SimpleUploadedFile("../../etc/passwd.pdf", content, content_type="application/pdf")
+    client.post(reverse("procurement:attachment_upload", args=[proposal.pk]), {"file": upload})
+    assert proposal.attachments.exists() is accepted
+    if accepted:
+        attachment = proposal.attachments.get()
+        assert attachment.sha256 == hashlib.sha256(content).hexdigest()
+        assert "passwd" not in attachment.file.name and ".." not in attachment.file.name
+
+
+def test_attachments_over_the_size_limit_are_refused(client, settings, tmp_path, monkeypatch):
+    from procurement.forms import proposal as proposal_forms
+
+    monkeypatch.setattr(proposal_forms, "MAX_UPLOAD_BYTES", 10)
+    settings.MEDIA_ROOT = tmp_path
+    proposal = ProposalFactory()
+    client.force_login(member_of(proposal.sme))
+    upload = SimpleUploadedFile("big.pdf", b"%PDF-" + b"x" * 20)
+    client.post(reverse("procurement:attachment_upload", args=[proposal.pk]), {"file": upload})
+    assert not proposal.attachments.exists()
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_proposal_table_runs_constant_queries(client, django_assert_max_num_queries, size):
+    from tests.factories import official_of
+
+    challenge = ChallengeFactory()
+    for proposal in ProposalFactory.create_batch(size, challenge=challenge):
+        proposal.submit(by=member_of(proposal.sme))
+    Challenge.objects.filter(pk=challenge.pk).update(
+        questions_close=timezone.now() - datetime.timedelta(days=1),
+        submissions_close=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    client.force_login(official_of(challenge.city))
+    client.get(challenge.get_absolute_url())  # records the close
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("procurement:proposal_table", args=[challenge.slug]))
+    assert response.status_code == 200
+    assert response.content.decode().count("THB") == size
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_sme_dashboard_runs_constant_queries(client, django_assert_max_num_queries, size):
+    sme = VerifiedSMEFactory()
+    member = member_of(sme)
+    for _ in range(size):
+        ProposalFactory(sme=sme, challenge=ChallengeFactory(city=sme.city))
+    client.force_login(member)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("dashboard")).status_code == 200

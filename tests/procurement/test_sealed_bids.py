@@ -1,0 +1,179 @@
+"""Sealed bids: before the deadline no official, evaluator or staff member reads any proposal.
+
+Every route that could show a proposal's content or attachments is tried before
+the deadline (refused, 404, no content in the response) and after it (allowed).
+"""
+
+import datetime
+import hashlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from procurement.models import Challenge, Proposal, ProposalAttachment
+from tests.factories import ProposalFactory, StaffFactory, UserFactory, member_of, official_of
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Our secret floating-stall design"
+PDF = b"%PDF-1.4\nsecret attachment\n%%EOF\n"
+
+
+@pytest.fixture
+def sealed(settings, tmp_path):
+    """A submitted proposal with an attachment, before the deadline."""
+    settings.MEDIA_ROOT = tmp_path
+    proposal = ProposalFactory(solution=SECRET)
+    member = member_of(proposal.sme)
+    proposal.add_attachment(
+        by=member,
+        upload=SimpleUploadedFile("design.pdf", PDF),
+        name="design.pdf",
+        content_type="application/pdf",
+        sha256=hashlib.sha256(PDF).hexdigest(),
+    )
+    proposal.submit(by=member)
+    return proposal
+
+
+def unseal(proposal):
+    past = timezone.now() - datetime.timedelta(seconds=1)
+    Challenge.objects.filter(pk=proposal.challenge_id).update(
+        questions_close=past - datetime.timedelta(days=1), submissions_close=past
+    )
+
+
+def routes(proposal):
+    attachment = proposal.attachments.get()
+    slug = proposal.challenge.slug
+    return [
+        reverse("procurement:proposal_detail", args=[proposal.pk]),
+        reverse("procurement:attachment_download", args=[proposal.pk, attachment.pk]),
+        reverse("procurement:receipt_content", args=[proposal.pk, proposal.version]),
+        reverse("procurement:proposal_table", args=[slug]),
+        reverse("procurement:proposal_table_csv", args=[slug]),
+    ]
+
+
+def readers(proposal):
+    return {
+        "official": official_of(proposal.challenge.city),
+        "staff": StaffFactory(),
+        "superuser": UserFactory(is_staff=True, is_superuser=True),
+    }
+
+
+@pytest.mark.parametrize("who", ["official", "staff", "superuser"])
+def test_no_reader_opens_any_route_before_deadline(client, sealed, who):
+    client.force_login(readers(sealed)[who])
+    for url in routes(sealed):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert SECRET.encode() not in response.content
+
+
+@pytest.mark.parametrize("who", ["official", "staff"])
+def test_city_official_and_staff_open_every_route_after_deadline(client, sealed, who):
+    reader = readers(sealed)[who]
+    unseal(sealed)
+    client.force_login(reader)
+    for url in routes(sealed):
+        assert client.get(url).status_code == 200, url
+    assert SECRET in client.get(routes(sealed)[0]).content.decode()
+    download = client.get(routes(sealed)[1])
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_official_of_another_city_never_opens_proposals(client, sealed):
+    unseal(sealed)
+    client.force_login(official_of(ProposalFactory().challenge.city))
+    for url in routes(sealed):
+        assert client.get(url).status_code == 404, url
+
+
+def test_sme_members_of_another_sme_never_see_it(client, sealed):
+    client.force_login(member_of(ProposalFactory(challenge=sealed.challenge).sme))
+    unseal(sealed)
+    for url in routes(sealed)[:3]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_own_members_always_see_their_proposal(client, sealed):
+    client.force_login(member_of(sealed.sme))
+    response = client.get(routes(sealed)[0])
+    assert SECRET in response.content.decode()
+
+
+def test_anonymous_is_sent_to_sign_in(client, sealed):
+    unseal(sealed)
+    response = client.get(routes(sealed)[0])
+    assert response.status_code == 302
+
+
+def test_visible_to_hides_content_before_deadline(sealed):
+    for reader in readers(sealed).values():
+        assert not Proposal.objects.visible_to(reader).exists()
+        assert not ProposalAttachment.objects.visible_to(reader).exists()
+
+
+def test_drafts_and_withdrawn_stay_hidden_after_deadline(sealed):
+    draft = ProposalFactory(challenge=sealed.challenge)
+    unseal(sealed)
+    official = official_of(sealed.challenge.city)
+    assert list(Proposal.objects.visible_to(official)) == [sealed]
+    assert draft not in Proposal.objects.visible_to(official)
+
+
+def test_challenge_page_does_not_show_content_before_deadline(client, sealed):
+    for reader in readers(sealed).values():
+        client.force_login(reader)
+        response = client.get(sealed.challenge.get_absolute_url())
+        assert response.status_code == 200
+        assert SECRET not in response.content.decode()
+        assert "250,000" not in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["admin:procurement_proposal_change"])
+def test_admin_hides_content_before_deadline_and_shows_it_after(client, sealed, url_name):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    listing = client.get(reverse("admin:procurement_proposal_changelist"))
+    assert listing.status_code == 200
+    assert SECRET not in listing.content.decode()
+    change = client.get(reverse(url_name, args=[sealed.pk]))
+    assert change.status_code == 200
+    assert SECRET not in change.content.decode()
+    assert "250000" not in change.content.decode()
+    unseal(sealed)
+    assert SECRET in client.get(reverse(url_name, args=[sealed.pk])).content.decode()
+
+
+def test_admin_search_cannot_probe_sealed_content(client, sealed):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(reverse("admin:procurement_proposal_changelist"), {"q": "floating"})
+    assert "0 proposals" in response.content.decode() or sealed.sme.legal_name not in (
+        response.content.decode()
+    )
+
+
+def test_no_email_to_officials_or_staff_carries_content(
+    sealed, mailoutbox, django_capture_on_commit_callbacks
+):
+    official = official_of(sealed.challenge.city)
+    StaffFactory()
+    member = member_of(sealed.sme)
+    with django_capture_on_commit_callbacks(execute=True):
+        sealed.save_answers(by=member, solution=SECRET + " v2")
+        sealed.withdraw(by=member)
+    for message in mailoutbox:
+        assert SECRET not in message.body
+        assert official.email not in message.to
+
+
+def test_audit_trail_does_not_carry_content(sealed):
+    from resilience_portal.audit import trail
+
+    for entry in trail(sealed):
+        assert SECRET not in str(entry.details) + entry.message
