@@ -296,11 +296,13 @@ def application_edit(request, pk):
 
 
 @login_required
-@require_POST
 def application_withdraw(request, pk):
     application = _application_or_404(request, pk)
     if not application.city.has_official(request.user):
         raise Http404
+    if request.method != "POST":
+        # A confirmation page, not a script: withdrawing cannot be undone.
+        return render(request, "cohorts/application_withdraw.html", {"application": application})
     try:
         application.withdraw(by=request.user)
     except Refused as refusal:
