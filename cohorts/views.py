@@ -218,6 +218,9 @@ def application_start(request, slug):
     if not form.fields["city"].queryset.exists():
         messages.info(request, _("Register your city first; then apply on its behalf."))
         return redirect("cohorts:city_register")
+    if request.method != "POST" and not cohort.accepts_applications():
+        messages.info(request, _("This cohort is not accepting applications."))
+        return redirect(cohort)
     if request.method == "POST" and form.is_valid():
         try:
             application = CityApplication.start(
