@@ -1,5 +1,6 @@
-"""On a phone: an official drafts, uploads the letter and submits (journey 2); staff decide,
-confirm, and the selected city appears on /cohorts/ (journey 4)."""
+"""On a phone: an official drafts, uploads the letter and submits (journey 2); a reviewer scores
+before seeing the others' scores (journey 3); staff decide, confirm, and the selected city
+appears on /cohorts/ (journey 4)."""
 
 import re
 
@@ -7,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from cohorts.models import CityApplication, Cohort
+from cohorts.models import CityApplication, Cohort, Review
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
 from tests.factories import (
     PASSWORD,
@@ -106,8 +107,6 @@ def test_staff_decide_confirm_and_the_city_shows_on_the_cohorts_page(page):
 def test_a_reviewer_scores_and_only_then_sees_the_other_reviewers_scores(page):
     application = UnderReviewApplicationFactory(city__name="Khulna")
     other = StaffFactory()
-    from cohorts.models import Review
-
     early = Review.for_reviewer(application, other)
     early.save_scores(
         {c.id: (5, "Salinity plan is excellent") for c in application.cohort.criteria.all()}
