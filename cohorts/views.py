@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from resilience_portal import audit
@@ -38,6 +39,31 @@ from .models import (
     Refused,
     Review,
 )
+
+# What each recorded act means, for the audit trail staff read on the page.
+AUDIT_LABELS = {
+    "application.started": _lazy("Application started"),
+    "application.saved": _lazy("Draft saved"),
+    "application.submitted": _lazy("Application submitted"),
+    "application.withdrawn": _lazy("Application withdrawn"),
+    "application.review_started": _lazy("Review started"),
+    "review.conflict_declared": _lazy("Conflict of interest declared"),
+    "review.submitted": _lazy("Review submitted"),
+    "application.decision_recorded": _lazy("Decision recorded"),
+    "application.result": _lazy("Result confirmed"),
+    "cohort.saved": _lazy("Cohort saved"),
+    "cohort.opened": _lazy("Opened for applications"),
+    "cohort.review_started": _lazy("Intake closed, review started"),
+    "cohort.selection_confirmed": _lazy("Selection confirmed"),
+}
+
+
+def _labelled(entries):
+    entries = list(entries)
+    for entry in entries:
+        entry.label = AUDIT_LABELS.get(entry.action, entry.action)
+    return entries
+
 
 # --- public pages -------------------------------------------------------------------------
 
@@ -192,6 +218,9 @@ def application_start(request, slug):
     if not form.fields["city"].queryset.exists():
         messages.info(request, _("Register your city first; then apply on its behalf."))
         return redirect("cohorts:city_register")
+    if request.method != "POST" and not cohort.accepts_applications():
+        messages.info(request, _("This cohort is not accepting applications."))
+        return redirect(cohort)
     if request.method == "POST" and form.is_valid():
         try:
             application = CityApplication.start(
@@ -219,7 +248,7 @@ def application_detail(request, pk):
         "accepting": application.cohort.accepts_applications(),
     }
     if staff:
-        context["trail"] = audit.trail(application)
+        context["trail"] = _labelled(audit.trail(application))
         own = Review.objects.filter(application=application, reviewer=request.user).first()
         context["own_review"] = own
         if services.scores_visible(application, request.user, own):
@@ -270,11 +299,13 @@ def application_edit(request, pk):
 
 
 @login_required
-@require_POST
 def application_withdraw(request, pk):
     application = _application_or_404(request, pk)
     if not application.city.has_official(request.user):
         raise Http404
+    if request.method != "POST":
+        # A confirmation page, not a script: withdrawing cannot be undone.
+        return render(request, "cohorts/application_withdraw.html", {"application": application})
     try:
         application.withdraw(by=request.user)
     except Refused as refusal:
@@ -339,7 +370,7 @@ def cohort_manage(request, slug):
             "rows": rows,
             "selected_count": selected,
             "decision_form": DecisionForm(),
-            "trail": audit.trail(cohort)[:20],
+            "trail": _labelled(audit.trail(cohort)[:20]),
             "drafts": cohort.applications.filter(status=CityApplication.Status.DRAFT).count(),
         },
     )

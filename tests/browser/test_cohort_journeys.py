@@ -1,5 +1,6 @@
-"""On a phone: an official drafts, uploads the letter and submits (journey 2); staff decide,
-confirm, and the selected city appears on /cohorts/ (journey 4)."""
+"""On a phone: an official drafts, uploads the letter and submits (journey 2); a reviewer scores
+before seeing the others' scores (journey 3); staff decide, confirm, and the selected city
+appears on /cohorts/ (journey 4)."""
 
 import re
 
@@ -7,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from cohorts.models import CityApplication, Cohort
+from cohorts.models import CityApplication, Cohort, Review
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
 from tests.factories import (
     PASSWORD,
@@ -101,3 +102,26 @@ def test_staff_decide_confirm_and_the_city_shows_on_the_cohorts_page(page):
     expect(card.get_by_role("link", name="Pune")).to_have_count(0)
     card.get_by_role("link", name="Bangkok").click()
     expect(page.get_by_role("heading", name="Bangkok")).to_be_visible()
+
+
+def test_a_reviewer_scores_and_only_then_sees_the_other_reviewers_scores(page):
+    application = UnderReviewApplicationFactory(city__name="Khulna")
+    other = StaffFactory()
+    early = Review.for_reviewer(application, other)
+    early.save_scores(
+        {c.id: (5, "Salinity plan is excellent") for c in application.cohort.criteria.all()}
+    )
+    early.submit()
+    StaffFactory(email="maya@r-cities.org")
+    sign_in(page, "maya@r-cities.org")
+    expect(page.get_by_text("1 application awaits your score.")).to_be_visible()
+
+    page.goto(f"/cohorts/applications/{application.pk}/")
+    expect(page.get_by_text("Salinity plan is excellent")).to_have_count(0)
+    page.get_by_role("link", name="Score or declare a conflict").click()
+    for label in ["Resilience need", "Procurement readiness", "SME ecosystem"]:
+        page.get_by_label(re.compile(f"{label} \\(weight")).select_option("3")
+    page.get_by_role("button", name="Submit review").click()
+
+    expect(page.get_by_text("Your review is submitted.").first).to_be_visible()
+    expect(page.get_by_text("Salinity plan is excellent").first).to_be_visible()

@@ -145,3 +145,13 @@ def test_an_outsider_cannot_withdraw(client, draft, user):
     response = client.post(reverse("cohorts:application_withdraw", args=[draft.pk]))
 
     assert response.status_code == 404
+
+
+def test_withdrawing_asks_for_confirmation_first(client, draft, official):
+    client.force_login(official)
+
+    page = client.get(reverse("cohorts:application_withdraw", args=[draft.pk]))
+
+    draft.refresh_from_db()
+    assert "cannot be undone" in page.content.decode()
+    assert draft.status == CityApplication.Status.DRAFT
