@@ -71,6 +71,7 @@ def test_owner_registers_on_a_phone_and_an_official_finds_the_business(page, tmp
     sign_in(page, official.email)
     page.goto("/smes/")
     page.get_by_label("Search", exact=True).fill("sensors")
+    page.get_by_role("button", name="More filters").click()
     page.get_by_label("Sector").select_option(label="Water and sanitation")
     page.get_by_role("button", name="Search").click()
     expect(page).to_have_url(re.compile(r"q=sensors.*sector=water"))
