@@ -443,6 +443,15 @@ DEMO_CERTIFICATE = (
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
 REVENUE_BANDS = [choice for choice, _label in RevenueChange.choices]
+PANDEMIC_STORIES = {
+    "fell_over_50": "Orders stopped for months during the lockdowns; we laid off half the "
+    "team and are hiring again now.",
+    "fell_25_50": "Public works were postponed; we kept staff on by taking smaller "
+    "private contracts.",
+    "fell_under_25": "Fewer customers for a year, but online sales covered part of the gap.",
+    "stable": "Demand held up; supply delays made projects slower and costlier.",
+    "grew": "Demand for our services grew as households and clinics prepared for shocks.",
+}
 PREFIX = {"ID": "NIB", "TH": "0105", "VN": "0401"}
 
 
@@ -517,10 +526,7 @@ def seed(out):
                 "women_led": women,
                 "youth_led": youth,
                 "capabilities": capabilities,
-                "pandemic_impact": (
-                    "Orders stopped for months during the lockdowns; we kept staff on by "
-                    "switching to smaller local contracts and online sales."
-                ),
+                "pandemic_impact": PANDEMIC_STORIES[REVENUE_BANDS[index % len(REVENUE_BANDS)]],
                 "revenue_change": REVENUE_BANDS[index % len(REVENUE_BANDS)],
                 "website": f"https://{trading.lower().replace(' ', '')}.example.org",
                 "contact_email": f"hello@{trading.lower().replace(' ', '')}.example.org",

@@ -174,13 +174,18 @@ class VerificationDecisionForm(forms.Form):
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     sector = forms.ModelChoiceField(
-        label=_("Sector"), queryset=Sector.objects.all(), to_field_name="code", required=False
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Any"),
     )
     city = forms.ModelChoiceField(
         label=_("City"),
         queryset=City.objects.order_by("name"),
         to_field_name="slug",
         required=False,
+        empty_label=_("Any"),
     )
     country = forms.ChoiceField(
         label=_("Country"), choices=[("", _("Any")), *COUNTRIES], required=False

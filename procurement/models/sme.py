@@ -58,6 +58,15 @@ class SizeClass(models.TextChoices):
         }
 
     @classmethod
+    def short_label(cls, size):
+        return {
+            cls.MICRO: _("Micro"),
+            cls.SMALL: _("Small"),
+            cls.MEDIUM: _("Medium"),
+            cls.LARGE: _("Large"),
+        }[cls(size)]
+
+    @classmethod
     def of(cls, employees):
         if employees is None:
             return None
@@ -284,7 +293,7 @@ class SME(models.Model):
 
     def get_size_class_display(self):
         size = self.size_class
-        return SizeClass(size).label if size else ""
+        return SizeClass.short_label(size) if size else ""
 
     # Completeness -----------------------------------------------------------------
 

@@ -165,6 +165,7 @@ def test_htmx_request_gets_only_the_results(client, official, market):
     page = response.content.decode()
     assert "Banjir Sensors" in page
     assert "<html" not in page
+    assert "/smes/export.csv?sector=water" in page  # the export follows the filters
 
 
 def export_rows(response):
