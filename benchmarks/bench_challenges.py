@@ -96,11 +96,11 @@ def ensure_data():
         )  # fmt: skip
 
 
-def load(paths):
-    """Request ``paths`` from THREADS threads at once; per-request times and requests per second."""
+def load(paths, *, threads=THREADS):
+    """Request ``paths`` from ``threads`` threads at once; per-request times and requests per second."""
     samples, failures = [], []
     lock = threading.Lock()
-    start_line = threading.Barrier(THREADS)
+    start_line = threading.Barrier(threads)
 
     def worker(seed):
         client = Client()
@@ -119,11 +119,11 @@ def load(paths):
             samples.extend(mine)
         connection.close()
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
+    workers = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
     began = time.perf_counter()
-    for thread in threads:
+    for thread in workers:
         thread.start()
-    for thread in threads:
+    for thread in workers:
         thread.join()
     elapsed = time.perf_counter() - began
     assert not failures, failures[:3]
@@ -133,13 +133,14 @@ def load(paths):
         "p95_ms": samples[max(0, int(len(samples) * 0.95) - 1)],
         "rps": len(samples) / elapsed,
         "requests": len(samples),
+        "threads": threads,
     }
 
 
 def report(label, figures):
     print(
         f"   {label:<44} median {figures['median_ms']:7.1f} ms   p95 {figures['p95_ms']:7.1f} ms"
-        f"   {figures['rps']:6.1f} req/s   ({figures['requests']} requests, {THREADS} threads)"
+        f"   {figures['rps']:6.1f} req/s   ({figures['requests']} requests, {figures['threads']} threads)"
     )
 
 
@@ -157,8 +158,14 @@ def run():
             "slug", flat=True
         )[:50]
     )
-    report("GET /challenges/ (pages 1-5, filters)", load(
-        ["/challenges/", "/challenges/?page=3", "/challenges/?page=5",
-         "/challenges/?status=published&sector=water", "/challenges/?closing_soon=on"]
-    ))  # fmt: skip
-    report("GET /challenges/<slug>/", load([f"/challenges/{slug}/" for slug in published]))
+    list_paths = [
+        "/challenges/",
+        "/challenges/?page=3",
+        "/challenges/?page=5",
+        "/challenges/?status=published&sector=water",
+        "/challenges/?closing_soon=on",
+    ]
+    page_paths = [f"/challenges/{slug}/" for slug in published]
+    for threads in (1, THREADS):
+        report("GET /challenges/ (pages 1-5, filters)", load(list_paths, threads=threads))
+        report("GET /challenges/<slug>/", load(page_paths, threads=threads))

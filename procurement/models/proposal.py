@@ -274,6 +274,9 @@ class Proposal(models.Model):
         locked, now = self._lock_for_change(by)
         if locked.status == self.Status.SUBMITTED:
             raise TransitionRefused(_("This proposal is already submitted."))
+        if not locked.challenge.is_eligible(locked.sme):
+            # Eligibility is checked again at submission: a verification can be withdrawn.
+            raise TransitionRefused(_("This SME is not eligible for this challenge."))
         missing = locked.missing_for_submission()
         if missing:
             raise TransitionRefused(

@@ -151,3 +151,11 @@ def test_start_returns_the_existing_proposal():
     proposal = ProposalFactory()
     again = Proposal.start(proposal.challenge, sme=proposal.sme, by=member_of(proposal.sme))
     assert again.pk == proposal.pk
+
+
+def test_sme_no_longer_verified_cannot_submit(proposal):
+    member = member_of(proposal.sme)
+    proposal.sme.verification = "rejected"
+    proposal.sme.save()
+    with pytest.raises(TransitionRefused, match="eligible"):
+        proposal.submit(by=member)
