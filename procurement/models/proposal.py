@@ -32,7 +32,8 @@ class ProposalQuerySet(models.QuerySet):
 
         An SME's members always see their own proposals. The city's officials and
         programme staff see submitted proposals only once the deadline has passed by
-        the clock, whatever status the challenge has recorded.
+        the clock, whatever status the challenge has recorded. Evaluators (appointed
+        to a panel in the evaluation step) join ``readers`` here, under the same clock.
         """
         if not user.is_authenticated:
             return self.none()
