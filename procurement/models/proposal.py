@@ -32,7 +32,8 @@ class ProposalQuerySet(models.QuerySet):
 
         An SME's members always see their own proposals. The city's officials and
         programme staff see submitted proposals only once the deadline has passed by
-        the clock, whatever status the challenge has recorded.
+        the clock, whatever status the challenge has recorded. Evaluators (appointed
+        to a panel in the evaluation step) join ``readers`` here, under the same clock.
         """
         if not user.is_authenticated:
             return self.none()
@@ -353,6 +354,15 @@ class Proposal(models.Model):
         send_receipt(receipt)
 
 
+def private_storage():
+    """Where sealed files live: ``STORAGES["private"]`` when configured (outside MEDIA_ROOT,
+    never served directly), else the default storage under random names. Files are only
+    ever handed out by the permission-checked download views."""
+    from django.core.files.storage import default_storage, storages
+
+    return storages["private"] if "private" in settings.STORAGES else default_storage
+
+
 def proposal_attachment_path(instance, filename):
     # Never the uploader's file name: a random name in a folder of the proposal.
     return f"proposals/{instance.proposal_id}/{uuid.uuid4().hex}"
@@ -365,7 +375,7 @@ class ProposalAttachmentQuerySet(models.QuerySet):
 
 class ProposalAttachment(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=proposal_attachment_path)
+    file = models.FileField(upload_to=proposal_attachment_path, storage=private_storage)
     name = models.CharField(_("name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

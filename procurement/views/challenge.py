@@ -328,6 +328,12 @@ def challenge_attachment(request, slug, pk):
     )
 
 
+def _spreadsheet_safe(value):
+    """Keep a spreadsheet from reading a bidder's text as a formula (CSV injection)."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _unsealed_proposals(request, slug):
     """Submitted proposals, for the city's officials and staff, after the deadline only."""
     challenge = _challenge(request, slug)
@@ -363,7 +369,7 @@ def proposal_table_csv(request, slug):
     for proposal in proposals:
         writer.writerow(
             [
-                proposal.sme.legal_name,
+                _spreadsheet_safe(proposal.sme.legal_name),
                 proposal.price,
                 proposal.currency,
                 proposal.submitted_at.isoformat(),

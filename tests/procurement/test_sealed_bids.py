@@ -177,3 +177,12 @@ def test_audit_trail_does_not_carry_content(sealed):
 
     for entry in trail(sealed):
         assert SECRET not in str(entry.details) + entry.message
+
+
+def test_csv_export_defuses_formulas_in_names(client, sealed):
+    sealed.sme.legal_name = '=HYPERLINK("http://evil")'
+    sealed.sme.save()
+    unseal(sealed)
+    client.force_login(official_of(sealed.challenge.city))
+    body = client.get(reverse("procurement:proposal_table_csv", args=[sealed.challenge.slug]))
+    assert "'=HYPERLINK" in body.content.decode()
