@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 
-from resilience_portal.mail import render, send_templated
+from resilience_portal.mail import is_suppressed, render, send_templated
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
 
 BATCH_SIZE = 100
@@ -70,6 +70,8 @@ def tell_officials_question_asked(clarification):
 def _notify_later(challenge, kind, object_id=None):
     from .tasks import notify_challenge_audience
 
+    if is_suppressed():
+        return
     transaction.on_commit(
         lambda: notify_challenge_audience.delay(challenge.pk, kind, object_id=object_id)
     )

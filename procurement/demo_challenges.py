@@ -6,15 +6,13 @@ go through the domain methods (so the audit trail is real) but tell no one:
 demo data sends no e-mail.
 """
 
-import contextlib
 from datetime import timedelta
 from decimal import Decimal
-from unittest import mock
 
 from django.utils import timezone
 
 from cohorts.models import City, CityMembership, Cohort
-from resilience_portal import demo
+from resilience_portal import demo, mail
 
 from .models import (
     SME,
@@ -79,14 +77,6 @@ def demo_user(email, full_name, *, role_note, **options):
         demo.logins[:] = [entry for entry in demo.logins if entry[0] != email]
         demo.logins.append((email, f"{earlier[0]}; {role_note}"))
     return user
-
-
-def _quietly():
-    """Demo acts notify no one: the e-mail queue and the batched notices are switched off."""
-    stack = contextlib.ExitStack()
-    stack.enter_context(mock.patch("resilience_portal.mail.queue"))
-    stack.enter_context(mock.patch("procurement.challenge_services._notify_later"))
-    return stack
 
 
 def _cities_and_cohort():
@@ -227,7 +217,7 @@ def seed(out):
     semarang, bangkok = officials["semarang"], officials["bangkok"]
     common = {"cohort": cohort, "sectors": ["water"], "co_benefits": ["climate", "jobs"]}
 
-    with _quietly():
+    with mail.suppressed():
         # Draft: sent back once by staff, with comments to act on.
         draft, created = _challenge(
             "tidal-flood-early-warning", city=cities["semarang"], title="Early warning for tidal floods in North Semarang",
@@ -301,7 +291,7 @@ def seed(out):
             tried="occasional surveys", **common,
         )  # fmt: skip
         da_nang = demo_user(
-            f"official.da-nang@{DOMAIN}", "Da Nang Official",
+            f"official.danang@{DOMAIN}", "Da Nang Official",
             role_note="official, Da Nang: a cancelled challenge", time_zone="Asia/Ho_Chi_Minh",
         )  # fmt: skip
         CityMembership.objects.get_or_create(city=cities["da-nang"], user=da_nang)

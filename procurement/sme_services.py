@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resilience_portal import audit, mail
@@ -164,7 +165,25 @@ def sme_panel(request):
     smes = SME.objects.filter(memberships__user=request.user).prefetch_related(
         "sectors", "documents"
     )
-    return {"smes": smes}
+    return {"smes": smes, "matching_challenges": matching_challenges(request.user)}
+
+
+def matching_challenges(user, *, limit=5):
+    """Challenges taking proposals now in a sector of one of the user's SMEs, in its country."""
+    from .models import Challenge
+
+    mine = SME.objects.filter(memberships__user=user)
+    return (
+        Challenge.objects.filter(
+            status=Challenge.Status.PUBLISHED,
+            submissions_close__gt=timezone.now(),
+            sectors__smes__in=mine,
+            city__country__in=mine.values("country"),
+        )
+        .distinct()
+        .select_related("city")
+        .order_by("submissions_close")[:limit]
+    )
 
 
 def verification_panel(request):

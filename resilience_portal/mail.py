@@ -1,5 +1,7 @@
 """E-mail: rendered in text and HTML, sent by a Celery task once the transaction commits."""
 
+import contextlib
+import contextvars
 import logging
 
 from django.db import transaction
@@ -8,6 +10,22 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
+
+_suppressed = contextvars.ContextVar("mail_suppressed", default=False)
+
+
+@contextlib.contextmanager
+def suppressed():
+    """No e-mail leaves inside this block: demo data is loaded without telling anyone."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+def is_suppressed():
+    return _suppressed.get()
 
 
 def render(template_prefix, context, *, language=None):
@@ -34,6 +52,8 @@ def queue(*, subject, body, to, html=None, headers=None, from_email=None):
     """Send through the ``send_email`` task after the current transaction commits."""
     from .tasks import send_email
 
+    if is_suppressed():
+        return
     recipients = [to] if isinstance(to, str) else list(to)
     # robust: the data is already committed, so a broker outage must not turn the
     # user's successful request into an error page; the failure is logged instead.

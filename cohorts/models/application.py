@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from resilience_portal import audit, mail
 from resilience_portal.permissions import is_programme_staff
+from resilience_portal.storage import private_storage
 
-from ..storage import private_storage
 from .city import City
 from .cohort import Cohort
 from .refusal import Refused

@@ -4,6 +4,7 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 import procurement.models.sme
 from django.conf import settings
+import resilience_portal.storage
 from django.db import migrations, models
 
 
@@ -34,7 +35,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('registration', 'Business registration certificate'), ('other', 'Other supporting document')], max_length=16, verbose_name='document')),
-                ('file', models.FileField(max_length=200, storage=procurement.models.sme._private_storage, upload_to=procurement.models.sme.document_path)),
+                ('file', models.FileField(max_length=200, storage=resilience_portal.storage.private_storage, upload_to=procurement.models.sme.document_path)),
                 ('original_name', models.CharField(max_length=120)),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveIntegerField()),

@@ -4,6 +4,7 @@ import django.db.models.deletion
 import procurement.models.challenge
 import procurement.models.proposal
 from django.conf import settings
+import resilience_portal.storage
 from django.db import migrations, models
 
 
@@ -161,7 +162,7 @@ class Migration(migrations.Migration):
             name='ProposalAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(storage=procurement.models.proposal.private_storage, upload_to=procurement.models.proposal.proposal_attachment_path)),
+                ('file', models.FileField(storage=resilience_portal.storage.private_storage, upload_to=procurement.models.proposal.proposal_attachment_path)),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveIntegerField()),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import City
 from resilience_portal import audit
 from resilience_portal.permissions import is_programme_staff
+from resilience_portal.storage import private_storage
 
 from .challenge import CURRENCY_CHOICES, Challenge, TransitionRefused
 from .sme import SME
@@ -352,15 +353,6 @@ class Proposal(models.Model):
         from ..challenge_services import send_receipt
 
         send_receipt(receipt)
-
-
-def private_storage():
-    """Where sealed files live: ``STORAGES["private"]`` when configured (outside MEDIA_ROOT,
-    never served directly), else the default storage under random names. Files are only
-    ever handed out by the permission-checked download views."""
-    from django.core.files.storage import default_storage, storages
-
-    return storages["private"] if "private" in settings.STORAGES else default_storage
 
 
 def proposal_attachment_path(instance, filename):

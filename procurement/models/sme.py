@@ -1,6 +1,5 @@
 """SMEs, their members, documents and invitations, and the sector taxonomy they are matched by."""
 
-import os
 import re
 import uuid
 from datetime import timedelta
@@ -10,7 +9,6 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -21,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import City
 from resilience_portal import audit
 from resilience_portal.permissions import Role, has_role
+from resilience_portal.storage import private_storage
 
 from ..sectors import SectorCode
 
@@ -419,36 +418,6 @@ class SMEMembership(models.Model):
         return self.role == self.Role.OWNER
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files no web server serves: they leave only through a permission-checked view."""
-
-    @property
-    def base_location(self):
-        # The PRIVATE_MEDIA_ROOT setting, else the variable of that name, else a folder
-        # beside the code that no URL maps to.
-        return self._value_or_setting(
-            self._location,
-            getattr(settings, "PRIVATE_MEDIA_ROOT", None)
-            or os.environ.get("PRIVATE_MEDIA_ROOT")
-            or settings.BASE_DIR / "private-media",
-        )
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
-private_storage = PrivateStorage()
-
-
-def _private_storage():
-    return private_storage
-
-
 def document_path(instance, filename):
     # Never the uploader's file name: a random one, with the extension of the checked kind.
     extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
@@ -472,7 +441,7 @@ class SMEDocument(models.Model):
 
     sme = models.ForeignKey(SME, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("document"), max_length=16, choices=Kind.choices)
-    file = models.FileField(upload_to=document_path, storage=_private_storage, max_length=200)
+    file = models.FileField(upload_to=document_path, storage=private_storage, max_length=200)
     original_name = models.CharField(max_length=120)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

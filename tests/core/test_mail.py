@@ -89,3 +89,10 @@ def test_a_broker_outage_after_commit_does_not_fail_the_request(
 
     assert response.status_code == 302
     assert User.objects.filter(email="ketut@example.org").exists()
+
+
+def test_no_mail_leaves_while_mail_is_suppressed(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), mail.suppressed():
+        send_notice()
+
+    assert mailoutbox == []

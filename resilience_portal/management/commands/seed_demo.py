@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from resilience_portal import demo
+from resilience_portal import demo, mail
 
 SEEDING_APPS = ["resilience_portal", "cohorts", "procurement", "mentorship", "casestudies"]
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 "Demo accounts have a published password: run with DJANGO_DEBUG=true, "
                 "or pass --allow-production if you really mean it."
             )
-        with transaction.atomic():
+        with transaction.atomic(), mail.suppressed():
             for app in SEEDING_APPS:
                 try:
                     module = import_module(f"{app}.demo")

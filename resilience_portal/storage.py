@@ -11,8 +11,7 @@ class PrivateStorage(FileSystemStorage):
 
     @property
     def base_location(self):
-        default = Path(settings.BASE_DIR) / "private-media"
-        return str(getattr(settings, "PRIVATE_MEDIA_ROOT", default))
+        return str(settings.PRIVATE_MEDIA_ROOT)
 
     @property
     def location(self):
@@ -23,6 +22,12 @@ class PrivateStorage(FileSystemStorage):
         return None
 
 
+_private = PrivateStorage()
+
+
 def private_storage():
-    # A callable keeps migrations free of the location, which differs between machines.
-    return PrivateStorage()
+    """The storage of every file users upload for limited eyes (letters, documents, proposals).
+
+    A callable keeps migrations free of the location, which differs between machines.
+    """
+    return _private
