@@ -214,6 +214,10 @@ def create_or_claim_city(*, by, name, **profile):
     from django.utils.text import slugify
 
     slug = slugify(name)[:140]
+    if not slug:
+        # The web address is made of Latin letters; a name in Thai or another script alone
+        # would give an empty one, and every page linking to the city would fail.
+        raise Refused(_("Write the city's name in Latin letters too, e.g. Bangkok (กรุงเทพมหานคร)."))
     with transaction.atomic():
         city = City.objects.select_for_update().filter(slug=slug).first()
         if city is None:
