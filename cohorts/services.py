@@ -193,8 +193,16 @@ def ranking(cohort, *, viewer):
                 per_criterion=per_criterion,
             )
         )
-    rows.sort(key=lambda row: (row.mean is None, -(row.mean or 0), row.application.city.name))
+    rows.sort(key=_rank_key)
     return rows
+
+
+def _rank_key(row):
+    # A row whose scores the viewer may not see yet sorts by name after the ranked ones:
+    # its place in the order would otherwise tell what the other reviewers gave it.
+    if not row.scores_visible or row.mean is None:
+        return (1, 0, row.application.city.name)
+    return (0, -row.mean, row.application.city.name)
 
 
 def awaiting_review_count(user):
