@@ -66,22 +66,28 @@ SUGGESTED_CRITERIA = [
     {"name": _("Leadership commitment"), "weight": 25, "position": 3},
 ]
 
+
+class CriterionForm(forms.ModelForm):
+    # The database refuses other weights too; this says so in words instead of a constraint name.
+    weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=100, initial=25)
+
+    class Meta:
+        model = SelectionCriterion
+        fields = ["name", "description", "weight", "position"]
+
+
 CriterionFormSet = inlineformset_factory(
     Cohort,
     SelectionCriterion,
-    fields=["name", "description", "weight", "position"],
+    form=CriterionForm,
     extra=1,
     can_delete=True,
     widgets={"description": forms.Textarea(attrs={"rows": 2})},
 )
 
 
-class SuggestedCriterionForm(forms.ModelForm):
+class SuggestedCriterionForm(CriterionForm):
     """A pre-filled criterion counts when it has a name, even if staff left it as suggested."""
-
-    class Meta:
-        model = SelectionCriterion
-        fields = ["name", "description", "weight", "position"]
 
     def has_changed(self):
         return bool(self.data.get(self.add_prefix("name"), "").strip())

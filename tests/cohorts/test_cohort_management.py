@@ -63,6 +63,19 @@ def test_a_window_that_closes_before_it_opens_is_refused(client, staff):
     assert not Cohort.objects.exists()
 
 
+@pytest.mark.parametrize("weight", ["0", "101"])
+def test_a_criterion_weight_outside_1_to_100_is_refused_in_words(client, staff, weight):
+    client.force_login(staff)
+
+    response = client.post(reverse("cohorts:create"), cohort_form(**{"criteria-0-weight": weight}))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ensure this value is" in page
+    assert "criterion_weight_between_1_and_100" not in page
+    assert not Cohort.objects.filter(slug="asia-pacific-2028").exists()
+
+
 def test_only_programme_staff_create_cohorts(signed_in):
     assert signed_in.post(reverse("cohorts:create"), cohort_form()).status_code == 403
 
