@@ -55,6 +55,8 @@ AUDIT_LABELS = {
     "cohort.opened": _lazy("Opened for applications"),
     "cohort.review_started": _lazy("Intake closed, review started"),
     "cohort.selection_confirmed": _lazy("Selection confirmed"),
+    "cohort.running": _lazy("Programme started"),
+    "cohort.closed": _lazy("Cohort closed"),
 }
 
 
@@ -418,6 +420,26 @@ def cohort_confirm(request, slug):
         lambda: cohort.confirm_selection(by=request.user),
         _("The selection is confirmed; every applicant will receive their result by e-mail."),
     )
+    return redirect("cohorts:manage", slug=slug)
+
+
+@programme_staff_required
+@require_POST
+def cohort_start_running(request, slug):
+    cohort = get_object_or_404(Cohort, slug=slug)
+    _staff_act(
+        request,
+        lambda: cohort.start_running(by=request.user),
+        _("The cohort is running."),
+    )
+    return redirect("cohorts:manage", slug=slug)
+
+
+@programme_staff_required
+@require_POST
+def cohort_close(request, slug):
+    cohort = get_object_or_404(Cohort, slug=slug)
+    _staff_act(request, lambda: cohort.close(by=request.user), _("The cohort is closed."))
     return redirect("cohorts:manage", slug=slug)
 
 
