@@ -117,7 +117,11 @@ class Cohort(models.Model):
             self.status = self.Status.REVIEWING
             self.save(update_fields=["status"])
             audit.record(self, "cohort.review_started", actor=by)
-            for application in self.applications.filter(status=CityApplication.Status.SUBMITTED):
+            # Locked so that an application withdrawn at this moment stays withdrawn.
+            submitted = self.applications.select_for_update().filter(
+                status=CityApplication.Status.SUBMITTED
+            )
+            for application in submitted:
                 application.start_review(by=by)
 
     def start_running(self, *, by):

@@ -155,3 +155,30 @@ def test_withdrawing_asks_for_confirmation_first(client, draft, official):
     draft.refresh_from_db()
     assert "cannot be undone" in page.content.decode()
     assert draft.status == CityApplication.Status.DRAFT
+
+
+def test_a_withdrawal_from_a_page_loaded_before_the_review_started_is_refused(draft, official):
+    draft.submit(by=official)
+    seen_by_official = CityApplication.objects.get(pk=draft.pk)
+    draft.start_review(by=official)
+
+    with pytest.raises(Refused, match="cannot be withdrawn"):
+        seen_by_official.withdraw(by=official)
+
+    draft.refresh_from_db()
+    assert draft.status == CityApplication.Status.UNDER_REVIEW
+
+
+def test_a_colleague_saving_an_old_copy_of_the_draft_does_not_reopen_a_submitted_one(
+    draft, official
+):
+    colleague_copy = CityApplication.objects.get(pk=draft.pk)
+    draft.submit(by=official)
+    colleague_copy.motivation = "An afterthought"
+
+    with pytest.raises(Refused, match="Only a draft"):
+        colleague_copy.save_draft(by=official, changed=["motivation"])
+
+    draft.refresh_from_db()
+    assert draft.status == CityApplication.Status.SUBMITTED
+    assert draft.motivation != "An afterthought"
