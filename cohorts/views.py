@@ -276,7 +276,12 @@ def application_edit(request, pk):
     form = ApplicationForm(request.POST or None, request.FILES or None, instance=application)
     if request.method == "POST":
         if form.is_valid():
-            form.instance.save_draft(by=request.user, changed=form.changed_data)
+            try:
+                form.instance.save_draft(by=request.user, changed=form.changed_data)
+            except Refused as refusal:
+                # A colleague submitted or withdrew it meanwhile; say so rather than fail.
+                messages.error(request, refusal.message)
+                return redirect(application)
             if "submit" not in request.POST:
                 messages.success(request, _("Your draft is saved."))
                 return redirect("cohorts:application_edit", pk=application.pk)
