@@ -62,8 +62,12 @@ AUDIT_LABELS = {
 
 def _labelled(entries):
     entries = list(entries)
+    outcomes = dict(CityApplication.Status.choices)
     for entry in entries:
         entry.label = AUDIT_LABELS.get(entry.action, entry.action)
+        details = entry.details or {}
+        outcome = details.get("decision") or details.get("result")
+        entry.outcome = outcomes.get(outcome, outcome) if outcome else ""
     return entries
 
 

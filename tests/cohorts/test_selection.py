@@ -148,6 +148,7 @@ def test_staff_read_every_state_change_on_the_application(client, staff, cohort)
 
     assert "Audit trail" in page
     assert "application.decision_recorded" in page and "application.result" in page
+    assert "Decision recorded (Selected)" in page
     assert [entry.action for entry in trail(application)][:2] == [
         "application.result",
         "application.decision_recorded",
