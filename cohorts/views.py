@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -39,6 +40,7 @@ from .models import (
     Refused,
     Review,
 )
+from .models.invitation import INVITATION_LIFETIME
 
 # What each recorded act means, for the audit trail staff read on the page.
 AUDIT_LABELS = {
@@ -189,11 +191,20 @@ def city_team(request, slug):
             "city": city,
             "form": form,
             "memberships": city.memberships.select_related("user"),
-            "invitations": city.invitations.filter(accepted_at__isnull=True).select_related(
-                "invited_by"
-            ),
+            "invitations": _waiting_invitations(city),
         },
     )
+
+
+def _waiting_invitations(city):
+    """Live, unused invitations, one per address (the latest): sending again is a reminder."""
+    live = city.invitations.filter(
+        accepted_at__isnull=True, created_at__gte=timezone.now() - INVITATION_LIFETIME
+    ).select_related("invited_by")
+    latest = {}
+    for invitation in live:  # newest first
+        latest.setdefault(invitation.email, invitation)
+    return list(latest.values())
 
 
 def invitation(request, token):
