@@ -137,6 +137,11 @@ class CityApplication(models.Model):
         return self.status == self.Status.DRAFT
 
     @property
+    def decision_label(self):
+        """The recorded decision as an outcome ("Selected"), not as the verb on its button."""
+        return self.Status(self.decision).label if self.decision else ""
+
+    @property
     def can_be_withdrawn(self):
         return self.status in (self.Status.DRAFT, self.Status.SUBMITTED)
 

@@ -62,6 +62,15 @@ def test_staff_record_decisions_and_confirm_the_selection(
     assert "Semarang" in public
 
 
+def test_the_ranking_shows_a_recorded_decision_as_its_outcome(client, staff, cohort):
+    applicant(cohort, "Semarang").record_decision("waitlisted", by=staff)
+    client.force_login(staff)
+
+    page = client.get(reverse("cohorts:manage", args=[cohort.slug])).content.decode()
+
+    assert "<strong>Waitlisted</strong>" in page
+
+
 def test_decisions_are_not_announced_before_the_confirmation(client, cohort):
     application = applicant(cohort, "Semarang")
     application.record_decision("selected", by=UserFactory())
