@@ -182,3 +182,30 @@ def test_a_colleague_saving_an_old_copy_of_the_draft_does_not_reopen_a_submitted
     draft.refresh_from_db()
     assert draft.status == CityApplication.Status.SUBMITTED
     assert draft.motivation != "An afterthought"
+
+
+def test_the_draft_page_gives_the_deadline_in_the_city_zone_when_the_viewer_is_elsewhere(
+    client, draft, official
+):
+    draft.city.time_zone = "Asia/Jakarta"
+    draft.city.save()
+    close_at(draft, datetime(2031, 3, 31, 23, 59, tzinfo=JAKARTA))
+    official.time_zone = "Europe/Paris"
+    official.save()
+    client.force_login(official)
+
+    page = client.get(reverse("cohorts:application_edit", args=[draft.pk])).content.decode()
+
+    assert "Closes" in page and "in Asia/Jakarta." in page
+
+
+def test_the_city_zone_line_is_left_out_when_the_viewer_is_in_that_zone(client, draft, official):
+    draft.city.time_zone = "Asia/Jakarta"
+    draft.city.save()
+    official.time_zone = "Asia/Jakarta"
+    official.save()
+    client.force_login(official)
+
+    page = client.get(reverse("cohorts:application_edit", args=[draft.pk])).content.decode()
+
+    assert "Closes" not in page
