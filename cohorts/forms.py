@@ -50,6 +50,23 @@ class CohortForm(forms.ModelForm):
             "applications_close": _("Submissions are refused from this moment on."),
         }
 
+    def clean_max_cities(self):
+        maximum = self.cleaned_data["max_cities"]
+        if self.instance.pk:
+            # The cap holds for decisions already recorded and cities already in the cohort.
+            selected = max(
+                self.instance.cities.count(),
+                self.instance.applications.filter(
+                    decision=CityApplication.Decision.SELECTED
+                ).count(),
+            )
+            if maximum < selected:
+                raise forms.ValidationError(
+                    _("%(count)d cities are already selected; the maximum cannot be lower.")
+                    % {"count": selected}
+                )
+        return maximum
+
     def clean(self):
         cleaned = super().clean()
         opens, closes = cleaned.get("applications_open"), cleaned.get("applications_close")
