@@ -177,3 +177,20 @@ def test_decisions_wait_for_the_review_stage(staff):
     with pytest.raises(Refused, match="in review"):
         application.record_decision("selected", by=staff)
     assert application.status == CityApplication.Status.UNDER_REVIEW
+
+
+def test_the_plain_text_result_mail_keeps_apostrophes_and_ampersands_as_written(
+    staff, cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    cohort.name = "Rivers & Coasts 2027"
+    cohort.save()
+    application = applicant(cohort, "Semarang")
+    application.record_decision("selected", by=staff, note="Don't forget the kick-off.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cohort.confirm_selection(by=staff)
+
+    (message,) = mailoutbox
+    assert message.subject.endswith("Rivers & Coasts 2027: the result for Semarang")
+    assert "Don't forget the kick-off." in message.body
+    assert "&amp;" not in message.body and "&#x27;" not in message.body
