@@ -50,6 +50,13 @@ class CohortForm(forms.ModelForm):
             "applications_close": _("Submissions are refused from this moment on."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.status != Cohort.Status.DRAFT:
+            # Once announced, the address is in e-mails and bookmarks: it stays as it is.
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = _("Fixed once the cohort is announced.")
+
     def clean_max_cities(self):
         maximum = self.cleaned_data["max_cities"]
         if self.instance.pk:

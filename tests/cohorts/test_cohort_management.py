@@ -98,6 +98,20 @@ def test_the_maximum_cannot_drop_below_the_cities_already_selected(client, staff
     assert cohort.max_cities == 3
 
 
+def test_an_announced_cohort_keeps_its_web_address(client, staff):
+    cohort = OpenCohortFactory(slug="asia-pacific-2027")
+    client.force_login(staff)
+
+    form = {k: v for k, v in cohort_form(name="Renamed", slug="elsewhere").items() if "-" not in k}
+    form.update({"criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0"})
+
+    client.post(reverse("cohorts:edit", args=[cohort.slug]), form)
+
+    cohort.refresh_from_db()
+    assert cohort.name == "Renamed"
+    assert cohort.slug == "asia-pacific-2027"
+
+
 def test_only_programme_staff_create_cohorts(signed_in):
     assert signed_in.post(reverse("cohorts:create"), cohort_form()).status_code == 403
 
