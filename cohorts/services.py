@@ -213,6 +213,8 @@ def awaiting_review_count(user):
     return (
         CityApplication.objects.filter(status=CityApplication.Status.UNDER_REVIEW)
         .exclude(pk__in=done.values("application_id"))
+        # A reviewer never scores their own city's application, so it never awaits them.
+        .exclude(city__memberships__user=user)
         .count()
     )
 

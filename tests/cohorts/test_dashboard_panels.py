@@ -77,3 +77,15 @@ def test_a_cohort_whose_window_has_not_opened_is_not_offered_yet(client):
     page = client.get(reverse("dashboard")).content.decode()
 
     assert "Asia-Pacific 2028 is open until" not in page
+
+
+def test_a_reviewer_is_not_counted_as_owing_a_score_to_their_own_city(client):
+    reviewer = StaffFactory()
+    own_city = UnderReviewApplicationFactory()
+    CityMembershipFactory(city=own_city.city, user=reviewer)
+    UnderReviewApplicationFactory()
+    client.force_login(reviewer)
+
+    page = client.get(reverse("dashboard")).content.decode()
+
+    assert "1 application awaits your score." in page
