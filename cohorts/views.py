@@ -326,6 +326,9 @@ def application_withdraw(request, pk):
     if not application.city.has_official(request.user):
         raise Http404
     if request.method != "POST":
+        if not application.can_be_withdrawn:
+            messages.info(request, _("This application can no longer be withdrawn."))
+            return redirect(application)
         # A confirmation page, not a script: withdrawing cannot be undone.
         return render(request, "cohorts/application_withdraw.html", {"application": application})
     try:

@@ -209,3 +209,15 @@ def test_the_city_zone_line_is_left_out_when_the_viewer_is_in_that_zone(client, 
     page = client.get(reverse("cohorts:application_edit", args=[draft.pk])).content.decode()
 
     assert "Closes" not in page
+
+
+def test_no_withdrawal_is_offered_for_an_application_under_review(client, draft, official):
+    draft.status = CityApplication.Status.UNDER_REVIEW
+    draft.save()
+    client.force_login(official)
+
+    response = client.get(reverse("cohorts:application_withdraw", args=[draft.pk]), follow=True)
+
+    page = response.content.decode()
+    assert "can no longer be withdrawn" in page
+    assert "Yes, withdraw" not in page
