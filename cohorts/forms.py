@@ -158,6 +158,10 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field, _label in CityApplication.SECTIONS:
+            # The page carries what it loaded, so "changed" means changed by this person,
+            # and a colleague's answers saved meanwhile in other sections are kept.
+            self.fields[field].show_hidden_initial = True
         letter = self.fields["leadership_letter"]
         letter.widget = forms.FileInput(attrs={"accept": "application/pdf"})
         letter.help_text = _(

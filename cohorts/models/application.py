@@ -200,7 +200,9 @@ class CityApplication(models.Model):
             # Read under lock: a colleague may have submitted or withdrawn since the page loaded.
             if self._locked_status() != self.Status.DRAFT:
                 raise Refused(_("Only a draft can be edited."))
-            self.save(update_fields=self.DRAFT_FIELDS)
+            # Only what this person changed: a colleague may have saved other answers meanwhile.
+            fields = [field for field in changed if field in self.DRAFT_FIELDS]
+            self.save(update_fields=[*fields, "updated_at"])
             audit.record(self, "application.saved", actor=by, fields=sorted(changed))
 
     def submit(self, *, by, now=None):
