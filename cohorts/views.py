@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -160,8 +161,9 @@ def city_edit(request, slug):
     city = _own_city_or_404(request, slug)
     form = CityForm(request.POST or None, instance=city)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit.record(city, "city.profile_updated", actor=request.user)
+        with transaction.atomic():
+            form.save()
+            audit.record(city, "city.profile_updated", actor=request.user)
         messages.success(request, _("The city's profile is saved."))
         return redirect(city)
     return render(request, "cohorts/city_form.html", {"form": form, "city": city})
