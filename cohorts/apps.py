@@ -3,8 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 def official_panel(request):
-    from django.db.models import Q
-
     from .models import CityApplication, CityMembership, Cohort
 
     applications = (
@@ -14,10 +12,12 @@ def official_panel(request):
         .order_by("-cohort__year", "city__name")
     )
     applied = {a.cohort_id for a in applications}
+    now = _now()
+    # Only cohorts one can apply to now: announced ones whose window has not opened yet wait.
     open_cohorts = [
         cohort
-        for cohort in Cohort.objects.filter(status=Cohort.Status.OPEN).filter(
-            Q(applications_close__isnull=True) | Q(applications_close__gt=_now())
+        for cohort in Cohort.objects.filter(
+            status=Cohort.Status.OPEN, applications_open__lte=now, applications_close__gt=now
         )
         if cohort.pk not in applied
     ]

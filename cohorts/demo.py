@@ -173,6 +173,10 @@ OFFICIALS = [
         "Asia/Bangkok",
         "th",
     ),
+    # The cohort in review: each applicant has an official, so the result e-mails reach someone.
+    ("official.cebu@demo.resilience.test", "Maria Santos", "cebu-city", "Asia/Manila", "en"),
+    ("official.khulna@demo.resilience.test", "Farhana Rahman", "khulna", "Asia/Dhaka", "en"),
+    ("official.makassar@demo.resilience.test", "Andi Nurhayati", "makassar", "Asia/Makassar", "id"),
 ]
 
 # The smallest file that starts like a PDF, so the demo letters can be downloaded.

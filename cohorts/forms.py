@@ -50,6 +50,30 @@ class CohortForm(forms.ModelForm):
             "applications_close": _("Submissions are refused from this moment on."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.status != Cohort.Status.DRAFT:
+            # Once announced, the address is in e-mails and bookmarks: it stays as it is.
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = _("Fixed once the cohort is announced.")
+
+    def clean_max_cities(self):
+        maximum = self.cleaned_data["max_cities"]
+        if self.instance.pk:
+            # The cap holds for decisions already recorded and cities already in the cohort.
+            selected = max(
+                self.instance.cities.count(),
+                self.instance.applications.filter(
+                    decision=CityApplication.Decision.SELECTED
+                ).count(),
+            )
+            if maximum < selected:
+                raise forms.ValidationError(
+                    _("%(count)d cities are already selected; the maximum cannot be lower.")
+                    % {"count": selected}
+                )
+        return maximum
+
     def clean(self):
         cleaned = super().clean()
         opens, closes = cleaned.get("applications_open"), cleaned.get("applications_close")
@@ -66,22 +90,28 @@ SUGGESTED_CRITERIA = [
     {"name": _("Leadership commitment"), "weight": 25, "position": 3},
 ]
 
+
+class CriterionForm(forms.ModelForm):
+    # The database refuses other weights too; this says so in words instead of a constraint name.
+    weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=100, initial=25)
+
+    class Meta:
+        model = SelectionCriterion
+        fields = ["name", "description", "weight", "position"]
+
+
 CriterionFormSet = inlineformset_factory(
     Cohort,
     SelectionCriterion,
-    fields=["name", "description", "weight", "position"],
+    form=CriterionForm,
     extra=1,
     can_delete=True,
     widgets={"description": forms.Textarea(attrs={"rows": 2})},
 )
 
 
-class SuggestedCriterionForm(forms.ModelForm):
+class SuggestedCriterionForm(CriterionForm):
     """A pre-filled criterion counts when it has a name, even if staff left it as suggested."""
-
-    class Meta:
-        model = SelectionCriterion
-        fields = ["name", "description", "weight", "position"]
 
     def has_changed(self):
         return bool(self.data.get(self.add_prefix("name"), "").strip())
@@ -128,6 +158,10 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field, _label in CityApplication.SECTIONS:
+            # The page carries what it loaded, so "changed" means changed by this person,
+            # and a colleague's answers saved meanwhile in other sections are kept.
+            self.fields[field].show_hidden_initial = True
         letter = self.fields["leadership_letter"]
         letter.widget = forms.FileInput(attrs={"accept": "application/pdf"})
         letter.help_text = _(

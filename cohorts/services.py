@@ -193,8 +193,16 @@ def ranking(cohort, *, viewer):
                 per_criterion=per_criterion,
             )
         )
-    rows.sort(key=lambda row: (row.mean is None, -(row.mean or 0), row.application.city.name))
+    rows.sort(key=_rank_key)
     return rows
+
+
+def _rank_key(row):
+    # A row whose scores the viewer may not see yet sorts by name after the ranked ones:
+    # its place in the order would otherwise tell what the other reviewers gave it.
+    if not row.scores_visible or row.mean is None:
+        return (1, 0, row.application.city.name)
+    return (0, -row.mean, row.application.city.name)
 
 
 def awaiting_review_count(user):
@@ -205,6 +213,8 @@ def awaiting_review_count(user):
     return (
         CityApplication.objects.filter(status=CityApplication.Status.UNDER_REVIEW)
         .exclude(pk__in=done.values("application_id"))
+        # A reviewer never scores their own city's application, so it never awaits them.
+        .exclude(city__memberships__user=user)
         .count()
     )
 
@@ -214,6 +224,10 @@ def create_or_claim_city(*, by, name, **profile):
     from django.utils.text import slugify
 
     slug = slugify(name)[:140]
+    if not slug:
+        # The web address is made of Latin letters; a name in Thai or another script alone
+        # would give an empty one, and every page linking to the city would fail.
+        raise Refused(_("Write the city's name in Latin letters too, e.g. Bangkok (กรุงเทพมหานคร)."))
     with transaction.atomic():
         city = City.objects.select_for_update().filter(slug=slug).first()
         if city is None:

@@ -2,9 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -39,6 +41,7 @@ from .models import (
     Refused,
     Review,
 )
+from .models.invitation import INVITATION_LIFETIME
 
 # What each recorded act means, for the audit trail staff read on the page.
 AUDIT_LABELS = {
@@ -55,13 +58,19 @@ AUDIT_LABELS = {
     "cohort.opened": _lazy("Opened for applications"),
     "cohort.review_started": _lazy("Intake closed, review started"),
     "cohort.selection_confirmed": _lazy("Selection confirmed"),
+    "cohort.running": _lazy("Programme started"),
+    "cohort.closed": _lazy("Cohort closed"),
 }
 
 
 def _labelled(entries):
     entries = list(entries)
+    outcomes = dict(CityApplication.Status.choices)
     for entry in entries:
         entry.label = AUDIT_LABELS.get(entry.action, entry.action)
+        details = entry.details or {}
+        outcome = details.get("decision") or details.get("result")
+        entry.outcome = outcomes.get(outcome, outcome) if outcome else ""
     return entries
 
 
@@ -152,8 +161,9 @@ def city_edit(request, slug):
     city = _own_city_or_404(request, slug)
     form = CityForm(request.POST or None, instance=city)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit.record(city, "city.profile_updated", actor=request.user)
+        with transaction.atomic():
+            form.save()
+            audit.record(city, "city.profile_updated", actor=request.user)
         messages.success(request, _("The city's profile is saved."))
         return redirect(city)
     return render(request, "cohorts/city_form.html", {"form": form, "city": city})
@@ -183,11 +193,20 @@ def city_team(request, slug):
             "city": city,
             "form": form,
             "memberships": city.memberships.select_related("user"),
-            "invitations": city.invitations.filter(accepted_at__isnull=True).select_related(
-                "invited_by"
-            ),
+            "invitations": _waiting_invitations(city),
         },
     )
+
+
+def _waiting_invitations(city):
+    """Live, unused invitations, one per address (the latest): sending again is a reminder."""
+    live = city.invitations.filter(
+        accepted_at__isnull=True, created_at__gte=timezone.now() - INVITATION_LIFETIME
+    ).select_related("invited_by")
+    latest = {}
+    for invitation in live:  # newest first
+        latest.setdefault(invitation.email, invitation)
+    return list(latest.values())
 
 
 def invitation(request, token):
@@ -274,7 +293,12 @@ def application_edit(request, pk):
     form = ApplicationForm(request.POST or None, request.FILES or None, instance=application)
     if request.method == "POST":
         if form.is_valid():
-            form.instance.save_draft(by=request.user, changed=form.changed_data)
+            try:
+                form.instance.save_draft(by=request.user, changed=form.changed_data)
+            except Refused as refusal:
+                # A colleague submitted or withdrew it meanwhile; say so rather than fail.
+                messages.error(request, refusal.message)
+                return redirect(application)
             if "submit" not in request.POST:
                 messages.success(request, _("Your draft is saved."))
                 return redirect("cohorts:application_edit", pk=application.pk)
@@ -304,6 +328,9 @@ def application_withdraw(request, pk):
     if not application.city.has_official(request.user):
         raise Http404
     if request.method != "POST":
+        if not application.can_be_withdrawn:
+            messages.info(request, _("This application can no longer be withdrawn."))
+            return redirect(application)
         # A confirmation page, not a script: withdrawing cannot be undone.
         return render(request, "cohorts/application_withdraw.html", {"application": application})
     try:
@@ -418,6 +445,26 @@ def cohort_confirm(request, slug):
         lambda: cohort.confirm_selection(by=request.user),
         _("The selection is confirmed; every applicant will receive their result by e-mail."),
     )
+    return redirect("cohorts:manage", slug=slug)
+
+
+@programme_staff_required
+@require_POST
+def cohort_start_running(request, slug):
+    cohort = get_object_or_404(Cohort, slug=slug)
+    _staff_act(
+        request,
+        lambda: cohort.start_running(by=request.user),
+        _("The cohort is running."),
+    )
+    return redirect("cohorts:manage", slug=slug)
+
+
+@programme_staff_required
+@require_POST
+def cohort_close(request, slug):
+    cohort = get_object_or_404(Cohort, slug=slug)
+    _staff_act(request, lambda: cohort.close(by=request.user), _("The cohort is closed."))
     return redirect("cohorts:manage", slug=slug)
 
 

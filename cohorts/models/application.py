@@ -137,6 +137,11 @@ class CityApplication(models.Model):
         return self.status == self.Status.DRAFT
 
     @property
+    def decision_label(self):
+        """The recorded decision as an outcome ("Selected"), not as the verb on its button."""
+        return self.Status(self.decision).label if self.decision else ""
+
+    @property
     def can_be_withdrawn(self):
         return self.status in (self.Status.DRAFT, self.Status.SUBMITTED)
 
@@ -180,11 +185,24 @@ class CityApplication(models.Model):
                 audit.record(application, "application.started", actor=by)
         return application
 
+    # What a draft save may write: the answers, never the status another request may have moved.
+    DRAFT_FIELDS = [field for field, _label in SECTIONS] + ["leadership_letter", "updated_at"]
+
+    def _locked_status(self):
+        return (
+            CityApplication.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=self.pk)
+        )
+
     def save_draft(self, *, by, changed=()):
-        if not self.is_editable:
-            raise Refused(_("Only a draft can be edited."))
         with transaction.atomic():
-            self.save()
+            # Read under lock: a colleague may have submitted or withdrawn since the page loaded.
+            if self._locked_status() != self.Status.DRAFT:
+                raise Refused(_("Only a draft can be edited."))
+            # Only what this person changed: a colleague may have saved other answers meanwhile.
+            fields = [field for field in changed if field in self.DRAFT_FIELDS]
+            self.save(update_fields=[*fields, "updated_at"])
             audit.record(self, "application.saved", actor=by, fields=sorted(changed))
 
     def submit(self, *, by, now=None):
@@ -214,9 +232,11 @@ class CityApplication(models.Model):
             self.tell_officials("cohorts_submitted")
 
     def withdraw(self, *, by):
-        if not self.can_be_withdrawn:
-            raise Refused(_("An application under review or decided cannot be withdrawn."))
         with transaction.atomic():
+            # Read under lock: staff may have started the review since the page loaded.
+            self.status = self._locked_status()
+            if not self.can_be_withdrawn:
+                raise Refused(_("An application under review or decided cannot be withdrawn."))
             self.status = self.Status.WITHDRAWN
             self.save(update_fields=["status", "updated_at"])
             audit.record(self, "application.withdrawn", actor=by)

@@ -117,8 +117,35 @@ class Cohort(models.Model):
             self.status = self.Status.REVIEWING
             self.save(update_fields=["status"])
             audit.record(self, "cohort.review_started", actor=by)
-            for application in self.applications.filter(status=CityApplication.Status.SUBMITTED):
+            # Locked so that an application withdrawn at this moment stays withdrawn.
+            submitted = self.applications.select_for_update().filter(
+                status=CityApplication.Status.SUBMITTED
+            )
+            for application in submitted:
                 application.start_review(by=by)
+
+    def start_running(self, *, by):
+        """The selected cities begin the programme: sessions, challenges, mentoring."""
+        self._move(self.Status.SELECTED, self.Status.RUNNING, "cohort.running", by=by)
+
+    def close(self, *, by):
+        """The programme round is over; the cohort stays on the public page as a record."""
+        self._move(self.Status.RUNNING, self.Status.CLOSED, "cohort.closed", by=by)
+
+    def _move(self, from_status, to_status, action, *, by):
+        with transaction.atomic():
+            locked = Cohort.objects.select_for_update().get(pk=self.pk)
+            if locked.status != from_status:
+                raise Refused(
+                    _("Only a cohort whose status is “%(status)s” can move on to “%(next)s”.")
+                    % {
+                        "status": self.Status(from_status).label,
+                        "next": self.Status(to_status).label,
+                    }
+                )
+            self.status = to_status
+            self.save(update_fields=["status"])
+            audit.record(self, action, actor=by)
 
     def confirm_selection(self, *, by):
         from cohorts.services import confirm_selection

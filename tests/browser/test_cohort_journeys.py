@@ -102,6 +102,12 @@ def test_staff_decide_confirm_and_the_city_shows_on_the_cohorts_page(page):
     expect(card.get_by_role("link", name="Pune")).to_have_count(0)
     card.get_by_role("link", name="Bangkok").click()
     expect(page.get_by_role("heading", name="Bangkok")).to_be_visible()
+    expect(page.get_by_role("link", name="Asia-Pacific 2026")).to_be_visible()
+
+    # The selected cities begin the programme, moved on from the portal, not the admin.
+    page.goto(f"/cohorts/{cohort.slug}/manage/")
+    page.get_by_role("button", name="Start the programme").click()
+    expect(page.get_by_text("The cohort is running.")).to_be_visible()
 
 
 def test_a_reviewer_scores_and_only_then_sees_the_other_reviewers_scores(page):

@@ -89,6 +89,24 @@ def test_a_co_official_saves_the_draft_with_a_letter(client, draft):
     assert "letter.pdf" not in draft.leadership_letter.name
 
 
+def test_two_officials_editing_different_sections_at_once_keep_both_answers(client, draft):
+    draft.motivation, draft.sme_ecosystem = "Old motivation", "Old ecosystem"
+    draft.save()
+    loaded = {"motivation": "Old motivation", "sme_ecosystem": "Old ecosystem"}
+    page_state = {f"initial-{field}": value for field, value in loaded.items()}
+    first, second = (CityMembershipFactory(city=draft.city).user for _ in range(2))
+    url = reverse("cohorts:application_edit", args=[draft.pk])
+
+    client.force_login(first)
+    client.post(url, {**page_state, **loaded, "motivation": "New motivation", "save": ""})
+    client.force_login(second)
+    client.post(url, {**page_state, **loaded, "sme_ecosystem": "New ecosystem", "save": ""})
+
+    draft.refresh_from_db()
+    assert draft.motivation == "New motivation"
+    assert draft.sme_ecosystem == "New ecosystem"
+
+
 def test_a_letter_that_is_not_a_pdf_inside_is_refused(client, draft, official):
     client.force_login(official)
     before = draft.leadership_letter.name

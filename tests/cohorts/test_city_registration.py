@@ -63,3 +63,17 @@ def test_only_the_city_officials_edit_its_profile(client, user):
     assert client.get(reverse("cohorts:city_edit", args=[membership.city.slug])).status_code == 404
     client.force_login(membership.user)
     assert client.get(reverse("cohorts:city_edit", args=[membership.city.slug])).status_code == 200
+
+
+def test_a_city_name_without_latin_letters_is_refused_with_a_hint(signed_in, user):
+    response = signed_in.post(reverse("cohorts:city_register"), {**FORM, "name": "กรุงเทพมหานคร"})
+
+    assert response.status_code == 200
+    assert "Latin letters" in response.content.decode()
+    assert not CityMembership.objects.filter(user=user).exists()
+
+
+def test_a_city_name_in_latin_letters_beside_its_local_script_is_accepted(signed_in, user):
+    signed_in.post(reverse("cohorts:city_register"), {**FORM, "name": "Bangkok กรุงเทพ"})
+
+    assert CityMembership.objects.get(user=user).city.slug == "bangkok"

@@ -7,7 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import CityApplication, Cohort, Refused
-from tests.factories import CohortFactory, OpenCohortFactory, SubmittedApplicationFactory
+from tests.factories import (
+    CohortFactory,
+    OpenCohortFactory,
+    SubmittedApplicationFactory,
+    UnderReviewApplicationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +66,50 @@ def test_a_window_that_closes_before_it_opens_is_refused(client, staff):
 
     assert response.status_code == 200
     assert not Cohort.objects.exists()
+
+
+@pytest.mark.parametrize("weight", ["0", "101"])
+def test_a_criterion_weight_outside_1_to_100_is_refused_in_words(client, staff, weight):
+    client.force_login(staff)
+
+    response = client.post(reverse("cohorts:create"), cohort_form(**{"criteria-0-weight": weight}))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ensure this value is" in page
+    assert "criterion_weight_between_1_and_100" not in page
+    assert not Cohort.objects.filter(slug="asia-pacific-2028").exists()
+
+
+def test_the_maximum_cannot_drop_below_the_cities_already_selected(client, staff):
+    cohort = OpenCohortFactory(status=Cohort.Status.REVIEWING, max_cities=3)
+    for _ in range(2):
+        UnderReviewApplicationFactory(cohort=cohort).record_decision("selected", by=staff)
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("cohorts:edit", args=[cohort.slug]),
+        cohort_form(slug=cohort.slug, max_cities="1"),
+    )
+
+    cohort.refresh_from_db()
+    assert response.status_code == 200
+    assert "2 cities are already selected" in response.content.decode()
+    assert cohort.max_cities == 3
+
+
+def test_an_announced_cohort_keeps_its_web_address(client, staff):
+    cohort = OpenCohortFactory(slug="asia-pacific-2027")
+    client.force_login(staff)
+
+    form = {k: v for k, v in cohort_form(name="Renamed", slug="elsewhere").items() if "-" not in k}
+    form.update({"criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0"})
+
+    client.post(reverse("cohorts:edit", args=[cohort.slug]), form)
+
+    cohort.refresh_from_db()
+    assert cohort.name == "Renamed"
+    assert cohort.slug == "asia-pacific-2027"
 
 
 def test_only_programme_staff_create_cohorts(signed_in):

@@ -1,7 +1,10 @@
 """The dashboard tells officials their deadline and reviewers how many await their score."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cohorts.models import Review
 from tests.factories import (
@@ -48,3 +51,41 @@ def test_a_newcomer_is_offered_to_register_a_city(signed_in):
     page = signed_in.get(reverse("dashboard")).content.decode()
 
     assert reverse("cohorts:city_register") in page
+
+
+def test_an_official_with_a_draft_past_the_window_is_told_it_closed(client, draft, official):
+    cohort = draft.cohort
+    cohort.applications_close = timezone.now() - timedelta(hours=1)
+    cohort.applications_open = cohort.applications_close - timedelta(days=30)
+    cohort.save()
+    client.force_login(official)
+
+    page = client.get(reverse("dashboard")).content.decode()
+
+    assert "this draft was not submitted" in page
+    assert "Draft: submit before" not in page
+
+
+def test_a_cohort_whose_window_has_not_opened_is_not_offered_yet(client):
+    OpenCohortFactory(
+        name="Asia-Pacific 2028",
+        applications_open=timezone.now() + timedelta(days=3),
+        applications_close=timezone.now() + timedelta(days=40),
+    )
+    client.force_login(CityMembershipFactory().user)
+
+    page = client.get(reverse("dashboard")).content.decode()
+
+    assert "Asia-Pacific 2028 is open until" not in page
+
+
+def test_a_reviewer_is_not_counted_as_owing_a_score_to_their_own_city(client):
+    reviewer = StaffFactory()
+    own_city = UnderReviewApplicationFactory()
+    CityMembershipFactory(city=own_city.city, user=reviewer)
+    UnderReviewApplicationFactory()
+    client.force_login(reviewer)
+
+    page = client.get(reverse("dashboard")).content.decode()
+
+    assert "1 application awaits your score." in page

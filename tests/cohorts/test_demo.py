@@ -29,3 +29,5 @@ def test_seed_demo_selects_six_apac_cities_and_opens_the_next_cohort(settings):
     assert CityApplication.objects.filter(status="draft").count() == 1
     in_review = Cohort.objects.get(slug="coastal-cities-2027")
     assert in_review.applications.filter(status="under_review").count() == 3
+    # Confirming the demo selection tells someone in every applicant city.
+    assert all(a.officials() for a in in_review.applications.all())

@@ -2,6 +2,7 @@
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -151,3 +152,25 @@ def test_confirming_another_address_joins_nothing(lead):
     )
 
     assert not lead.city.has_official(stranger)
+
+
+def test_inviting_the_same_address_twice_lists_it_once_as_waiting(client, lead):
+    CityInvitation.invite(city=lead.city, email="lan@danang.gov.vn", by=lead.user)
+    CityInvitation.invite(city=lead.city, email="lan@danang.gov.vn", by=lead.user)
+    client.force_login(lead.user)
+
+    page = client.get(reverse("cohorts:city_team", args=[lead.city.slug])).content.decode()
+
+    assert page.count("lan@danang.gov.vn") == 1
+
+
+def test_an_expired_invitation_is_no_longer_listed_as_waiting(client, lead):
+    invitation = CityInvitation.invite(city=lead.city, email="lan@danang.gov.vn", by=lead.user)
+    CityInvitation.objects.filter(pk=invitation.pk).update(
+        created_at=invitation.created_at - timedelta(days=15)
+    )
+    client.force_login(lead.user)
+
+    page = client.get(reverse("cohorts:city_team", args=[lead.city.slug])).content.decode()
+
+    assert "lan@danang.gov.vn" not in page

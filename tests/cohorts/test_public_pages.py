@@ -1,7 +1,10 @@
 """Anyone can read /cohorts/ and /cities/<slug>/; drafts of cohorts stay with staff."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cohorts.models import Cohort
 from tests.factories import CityFactory, CohortFactory, OpenCohortFactory
@@ -20,6 +23,19 @@ def test_the_cohorts_page_shows_open_cohorts_and_selected_cities(client):
     assert "Semarang" in page and "Da Nang" in page
     assert "Asia-Pacific 2027" in page
     assert "Apply on your city" in page
+
+
+def test_an_open_cohort_whose_window_has_closed_offers_no_apply_button(client):
+    OpenCohortFactory(
+        name="Asia-Pacific 2027",
+        applications_open=timezone.now() - timedelta(days=30),
+        applications_close=timezone.now() - timedelta(minutes=1),
+    )
+
+    page = client.get(reverse("cohorts:list")).content.decode()
+
+    assert "Asia-Pacific 2027" in page
+    assert "Apply on your city" not in page
 
 
 def test_a_draft_cohort_is_hidden_from_the_public(client):

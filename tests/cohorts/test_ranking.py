@@ -52,6 +52,32 @@ def test_a_conflicted_review_does_not_count(cohort):
     assert row.mean == 3 and row.reviews_submitted == 1 and row.conflicts == 1
 
 
+def test_the_order_does_not_reveal_scores_the_viewer_may_not_see_yet(cohort):
+    alice, carol = StaffFactory(), StaffFactory()
+    bangkok = UnderReviewApplicationFactory(cohort=cohort, city__name="Bangkok")
+    pune = UnderReviewApplicationFactory(cohort=cohort, city__name="Pune")
+    review(bangkok, alice, [1, 1, 1])
+    review(pune, alice, [5, 5, 5])
+
+    rows = ranking(cohort, viewer=carol)
+
+    assert [row.application.city.name for row in rows] == ["Bangkok", "Pune"]
+    assert not any(row.scores_visible for row in rows)
+
+
+def test_applications_the_viewer_has_reviewed_rank_before_those_still_hidden(cohort):
+    alice, carol = StaffFactory(), StaffFactory()
+    bangkok = UnderReviewApplicationFactory(cohort=cohort, city__name="Bangkok")
+    pune = UnderReviewApplicationFactory(cohort=cohort, city__name="Pune")
+    review(bangkok, alice, [5, 5, 5])
+    review(pune, alice, [1, 1, 1])
+    review(pune, carol, [1, 1, 1])
+
+    rows = ranking(cohort, viewer=carol)
+
+    assert [row.application.city.name for row in rows] == ["Pune", "Bangkok"]
+
+
 @pytest.mark.parametrize("size", [2, 10])
 def test_the_ranking_page_needs_the_same_queries_however_many_applications(
     client, cohort, django_assert_max_num_queries, size

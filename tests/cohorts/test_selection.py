@@ -62,6 +62,15 @@ def test_staff_record_decisions_and_confirm_the_selection(
     assert "Semarang" in public
 
 
+def test_the_ranking_shows_a_recorded_decision_as_its_outcome(client, staff, cohort):
+    applicant(cohort, "Semarang").record_decision("waitlisted", by=staff)
+    client.force_login(staff)
+
+    page = client.get(reverse("cohorts:manage", args=[cohort.slug])).content.decode()
+
+    assert "<strong>Waitlisted</strong>" in page
+
+
 def test_decisions_are_not_announced_before_the_confirmation(client, cohort):
     application = applicant(cohort, "Semarang")
     application.record_decision("selected", by=UserFactory())
@@ -148,6 +157,7 @@ def test_staff_read_every_state_change_on_the_application(client, staff, cohort)
 
     assert "Audit trail" in page
     assert "application.decision_recorded" in page and "application.result" in page
+    assert "Decision recorded (Selected)" in page
     assert [entry.action for entry in trail(application)][:2] == [
         "application.result",
         "application.decision_recorded",
@@ -167,3 +177,20 @@ def test_decisions_wait_for_the_review_stage(staff):
     with pytest.raises(Refused, match="in review"):
         application.record_decision("selected", by=staff)
     assert application.status == CityApplication.Status.UNDER_REVIEW
+
+
+def test_the_plain_text_result_mail_keeps_apostrophes_and_ampersands_as_written(
+    staff, cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    cohort.name = "Rivers & Coasts 2027"
+    cohort.save()
+    application = applicant(cohort, "Semarang")
+    application.record_decision("selected", by=staff, note="Don't forget the kick-off.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cohort.confirm_selection(by=staff)
+
+    (message,) = mailoutbox
+    assert message.subject.endswith("Rivers & Coasts 2027: the result for Semarang")
+    assert "Don't forget the kick-off." in message.body
+    assert "&amp;" not in message.body and "&#x27;" not in message.body

@@ -155,3 +155,69 @@ def test_withdrawing_asks_for_confirmation_first(client, draft, official):
     draft.refresh_from_db()
     assert "cannot be undone" in page.content.decode()
     assert draft.status == CityApplication.Status.DRAFT
+
+
+def test_a_withdrawal_from_a_page_loaded_before_the_review_started_is_refused(draft, official):
+    draft.submit(by=official)
+    seen_by_official = CityApplication.objects.get(pk=draft.pk)
+    draft.start_review(by=official)
+
+    with pytest.raises(Refused, match="cannot be withdrawn"):
+        seen_by_official.withdraw(by=official)
+
+    draft.refresh_from_db()
+    assert draft.status == CityApplication.Status.UNDER_REVIEW
+
+
+def test_a_colleague_saving_an_old_copy_of_the_draft_does_not_reopen_a_submitted_one(
+    draft, official
+):
+    colleague_copy = CityApplication.objects.get(pk=draft.pk)
+    draft.submit(by=official)
+    colleague_copy.motivation = "An afterthought"
+
+    with pytest.raises(Refused, match="Only a draft"):
+        colleague_copy.save_draft(by=official, changed=["motivation"])
+
+    draft.refresh_from_db()
+    assert draft.status == CityApplication.Status.SUBMITTED
+    assert draft.motivation != "An afterthought"
+
+
+def test_the_draft_page_gives_the_deadline_in_the_city_zone_when_the_viewer_is_elsewhere(
+    client, draft, official
+):
+    draft.city.time_zone = "Asia/Jakarta"
+    draft.city.save()
+    close_at(draft, datetime(2031, 3, 31, 23, 59, tzinfo=JAKARTA))
+    official.time_zone = "Europe/Paris"
+    official.save()
+    client.force_login(official)
+
+    page = client.get(reverse("cohorts:application_edit", args=[draft.pk])).content.decode()
+
+    assert "Closes" in page and "in Asia/Jakarta." in page
+
+
+def test_the_city_zone_line_is_left_out_when_the_viewer_is_in_that_zone(client, draft, official):
+    draft.city.time_zone = "Asia/Jakarta"
+    draft.city.save()
+    official.time_zone = "Asia/Jakarta"
+    official.save()
+    client.force_login(official)
+
+    page = client.get(reverse("cohorts:application_edit", args=[draft.pk])).content.decode()
+
+    assert "Closes" not in page
+
+
+def test_no_withdrawal_is_offered_for_an_application_under_review(client, draft, official):
+    draft.status = CityApplication.Status.UNDER_REVIEW
+    draft.save()
+    client.force_login(official)
+
+    response = client.get(reverse("cohorts:application_withdraw", args=[draft.pk]), follow=True)
+
+    page = response.content.decode()
+    assert "can no longer be withdrawn" in page
+    assert "Yes, withdraw" not in page
