@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from resilience_portal import audit, mail
@@ -134,31 +134,36 @@ def remove_member(sme, membership, *, by):
 
 
 def notify_verification_decision(sme):
-    recipients = list(sme.memberships.values_list("user__email", flat=True))
-    if not recipients:
-        return
-    if sme.is_verified:
-        subject = _("%(name)s is verified") % {"name": sme}
-        message = _(
-            "Programme staff have verified %(name)s. Its profile now shows the verified "
-            "badge, and city officials can find it in the SME directory."
-        ) % {"name": sme}
-    else:
-        subject = _("%(name)s could not be verified yet") % {"name": sme}
-        message = _(
-            "Programme staff could not verify %(name)s yet, for this reason:\n\n%(reason)s\n\n"
-            "Update the profile or documents and ask for verification again."
-        ) % {"name": sme, "reason": sme.verification_note}
-    mail.send_templated(
-        "notice",
-        to=recipients,
-        context={
-            "subject": subject,
-            "message": message,
-            "link": _link(sme.get_absolute_url()),
-            "link_text": _("Open the SME profile"),
-        },
-    )
+    """Tell each member of the decision, in the member's own interface language."""
+    members = [m.user for m in sme.memberships.select_related("user")]
+    for member in members:
+        with translation.override(member.language):
+            if sme.is_verified:
+                subject = _("%(name)s is verified") % {"name": sme}
+                message = _(
+                    "Programme staff have verified %(name)s. Its profile now shows the verified "
+                    "badge, and city officials can find it in the SME directory."
+                ) % {"name": sme}
+            else:
+                subject = _("%(name)s could not be verified yet") % {"name": sme}
+                message = _(
+                    "Programme staff could not verify %(name)s yet, for this reason:\n\n"
+                    "%(reason)s\n\n"
+                    "Update the profile or documents and ask for verification again."
+                ) % {"name": sme, "reason": sme.verification_note}
+            link_text = _("Open the SME profile")
+        mail.send_templated(
+            "notice",
+            to=member.email,
+            context={
+                "subject": subject,
+                "name": member.full_name,
+                "message": message,
+                "link": _link(sme.get_absolute_url()),
+                "link_text": link_text,
+            },
+            language=member.language,
+        )
 
 
 def sme_panel(request):

@@ -151,3 +151,15 @@ def test_a_rejected_sme_may_ask_again(pending):
     assert pending.verification == SME.Verification.PENDING
     actions = [entry.action for entry in audit.trail(pending)]
     assert actions[:2] == ["sme.verification_requested", "sme.rejected"]
+
+
+def test_each_member_is_told_of_the_decision_in_their_own_language(
+    client, pending, mailoutbox, django_capture_on_commit_callbacks
+):
+    SMEMembershipFactory(sme=pending, user__email="sari@example.org", user__language="id")
+    client.force_login(StaffFactory(language="en"))
+    decide(client, pending, "verify", capture=django_capture_on_commit_callbacks)
+    by_address = {message.to[0]: message for message in mailoutbox}
+    assert set(by_address) == {"owner@example.org", "sari@example.org"}
+    assert "Portal Ketahanan Kota" in by_address["sari@example.org"].body
+    assert "Resilience Portal" in by_address["owner@example.org"].body
