@@ -335,8 +335,17 @@ class SME(models.Model):
 
     # Verification ---------------------------------------------------------------
 
+    def _lock(self):
+        # Re-read the state under a row lock: two staff deciding at once (or a double
+        # click) must not record two decisions and send two contradicting e-mails.
+        self.verification = (
+            SME.objects.select_for_update().values_list("verification", flat=True).get(pk=self.pk)
+        )
+
+    @transaction.atomic
     def request_verification(self, *, by):
         """A member asks staff to verify a complete profile."""
+        self._lock()
         if self.verification not in (self.Verification.UNVERIFIED, self.Verification.REJECTED):
             raise ValidationError(_("Verification has already been requested."))
         missing = self.missing_items()
@@ -358,9 +367,11 @@ class SME(models.Model):
             raise ValidationError(_("Give the SME a reason, so it knows what to fix."))
         self._decide(self.Verification.REJECTED, by=by, note=reason)
 
+    @transaction.atomic
     def _decide(self, outcome, *, by, note):
         if not has_role(by, Role.PROGRAMME_STAFF):
             raise PermissionDenied
+        self._lock()
         if self.verification != self.Verification.PENDING:
             raise ValidationError(_("Only an SME waiting for verification can be decided."))
         self.verification = outcome

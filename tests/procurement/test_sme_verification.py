@@ -163,3 +163,25 @@ def test_each_member_is_told_of_the_decision_in_their_own_language(
     assert set(by_address) == {"owner@example.org", "sari@example.org"}
     assert "Portal Ketahanan Kota" in by_address["sari@example.org"].body
     assert "Resilience Portal" in by_address["owner@example.org"].body
+
+
+def test_a_second_decision_from_a_page_loaded_before_the_first_is_refused(pending):
+    first_staff, second_staff = StaffFactory(), StaffFactory()
+    stale = SME.objects.get(pk=pending.pk)
+    pending.verify(by=first_staff)
+    with pytest.raises(ValidationError):
+        stale.reject(by=second_staff, reason="Blurry scan")
+    pending.refresh_from_db()
+    assert pending.is_verified
+    assert [entry.action for entry in audit.trail(pending)].count("sme.rejected") == 0
+
+
+def test_asking_twice_from_the_same_page_records_one_request():
+    sme = CompleteSMEFactory()
+    member = SMEMembershipFactory(sme=sme).user
+    stale = SME.objects.get(pk=sme.pk)
+    sme.request_verification(by=member)
+    with pytest.raises(ValidationError):
+        stale.request_verification(by=member)
+    actions = [entry.action for entry in audit.trail(sme)]
+    assert actions.count("sme.verification_requested") == 1
