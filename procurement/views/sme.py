@@ -79,7 +79,6 @@ def register(request):
 
 @login_required
 def detail(request, slug):
-    full = SME.objects.visible_to(request.user).filter(slug=slug)
     sme = (
         SME.objects.listed_for(request.user)
         .select_related("city")
@@ -89,10 +88,14 @@ def detail(request, slug):
     )
     if sme is None:
         raise Http404
+    return _render_detail(request, sme)
+
+
+def _render_detail(request, sme, *, decision_form=None):
     membership = SMEMembership.objects.filter(sme=sme, user=request.user).first()
     context = {
         "sme": sme,
-        "full": full.exists(),
+        "full": SME.objects.visible_to(request.user).filter(pk=sme.pk).exists(),
         "membership": membership,
         "is_staff": has_role(request.user, Role.PROGRAMME_STAFF),
         "country_name": COUNTRY_NAMES.get(sme.country, sme.country),
@@ -103,7 +106,7 @@ def detail(request, slug):
         context["completeness"] = sme.completeness_items()
         context["missing"] = sme.missing_items()
     if context["is_staff"] and sme.verification == SME.Verification.PENDING:
-        context["decision_form"] = VerificationDecisionForm()
+        context["decision_form"] = decision_form or VerificationDecisionForm()
     return render(request, "procurement/sme/detail.html", context)
 
 
@@ -283,10 +286,8 @@ def decide(request, slug):
     sme = get_object_or_404(SME, slug=slug)
     form = VerificationDecisionForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(sme)
+        # The page again with the form as typed, so a written reason is not lost.
+        return _render_detail(request, sme, decision_form=form)
     try:
         if form.cleaned_data["decision"] == "verify":
             sme.verify(by=request.user, note=form.cleaned_data["reason"])

@@ -185,3 +185,17 @@ def test_asking_twice_from_the_same_page_records_one_request():
         stale.request_verification(by=member)
     actions = [entry.action for entry in audit.trail(sme)]
     assert actions.count("sme.verification_requested") == 1
+
+
+def test_a_decision_refused_for_a_missing_choice_keeps_the_reason_typed(
+    client, pending, django_capture_on_commit_callbacks
+):
+    client.force_login(StaffFactory())
+    url = reverse("procurement:sme_decide", kwargs={"slug": pending.slug})
+    response = client.post(url, {"reason": "The stamp on the certificate is unreadable."})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The stamp on the certificate is unreadable." in page
+    assert "This field is required." in page
+    pending.refresh_from_db()
+    assert pending.verification == SME.Verification.PENDING
