@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -174,18 +175,21 @@ def sme_panel(request):
 
 
 def matching_challenges(user, *, limit=5):
-    """Challenges taking proposals now in a sector of one of the user's SMEs, in its country."""
+    """Challenges taking proposals now in the city of one of the user's SMEs and in a
+    sector of that same SME (the issue's "its sectors and city")."""
     from .models import Challenge
 
-    mine = SME.objects.filter(memberships__user=user)
+    sector_in_city = SME.sectors.through.objects.filter(
+        sme__memberships__user=user,
+        sme__city=OuterRef("city"),
+        sector__challenges=OuterRef("pk"),
+    )
     return (
         Challenge.objects.filter(
+            Exists(sector_in_city),
             status=Challenge.Status.PUBLISHED,
             submissions_close__gt=timezone.now(),
-            sectors__smes__in=mine,
-            city__country__in=mine.values("country"),
         )
-        .distinct()
         .select_related("city")
         .order_by("submissions_close")[:limit]
     )
