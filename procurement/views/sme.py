@@ -31,7 +31,7 @@ from ..forms.sme import (
     duplicate_message,
 )
 from ..models import SME, SMEDocument, SMEInvitation, SMEMembership
-from ..models.sme import normalise_registration_number
+from ..models.sme import display_name_key, normalise_registration_number
 
 DIRECTORY_PAGE_SIZE = 25
 
@@ -319,7 +319,7 @@ def _directory_results(request):
         .select_related("city")
         .defer("search_vector")
     )
-    return form, results.order_by("legal_name", "pk"), full
+    return form, results.order_by(display_name_key(), "pk"), full
 
 
 @login_required
