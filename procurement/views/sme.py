@@ -394,9 +394,14 @@ def export(request):
             ]
 
     writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow([_csv_cell(cell) for cell in row]) for row in rows()),
-        content_type="text/csv; charset=utf-8",
-    )
+
+    def lines():
+        # Excel reads a CSV as UTF-8 only after a byte-order mark; without one, Thai and
+        # Vietnamese names open as mojibake.
+        yield "\ufeff"
+        for row in rows():
+            yield writer.writerow([_csv_cell(cell) for cell in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="smes.csv"'
     return response
