@@ -1,6 +1,7 @@
 """Acts on SMEs that span several models: registering, editing, documents and members."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -12,6 +13,7 @@ from resilience_portal import audit, mail
 from .models import SME, SMEDocument, SMEInvitation, SMEMembership
 from .models.sme import INVITATION_MAX_AGE
 
+User = get_user_model()
 IDENTITY_FIELDS = {"legal_name", "registration_number", "country"}
 
 
@@ -73,9 +75,12 @@ def invite_member(sme, email, *, by):
         raise ValidationError(_("%(email)s is already a member.") % {"email": email})
     invitation = SMEInvitation.objects.create(sme=sme, email=email, invited_by=by)
     audit.record(sme, "sme.member_invited", actor=by, email=email)
+    # Someone who already has an account reads it in their own language.
+    invitee = User.objects.filter(email__iexact=email).only("language").first()
     mail.send_templated(
         "sme_invitation",
         to=email,
+        language=invitee.language if invitee else None,
         context={
             "sme": sme,
             "inviter": by,

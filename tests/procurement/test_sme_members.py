@@ -154,3 +154,11 @@ def test_non_member_gets_404_on_every_member_page(client, owner, member):
     for name in ("sme_hand_over", "sme_member_remove"):
         url = reverse(f"procurement:{name}", kwargs={"slug": slug, "pk": member.pk})
         assert client.post(url).status_code == 404
+
+
+def test_an_invitation_to_someone_with_an_account_is_in_their_language(
+    client, owner, mailoutbox, django_capture_on_commit_callbacks
+):
+    UserFactory(email="sari@example.org", language="id")
+    invite(client, owner, "Sari@Example.org", django_capture_on_commit_callbacks)
+    assert "Halo," in mailoutbox[-1].body
