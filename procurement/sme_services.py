@@ -1,9 +1,11 @@
 """Acts on SMEs that span several models: registering, editing, documents and members."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Exists, OuterRef
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from resilience_portal import audit, mail
@@ -11,6 +13,7 @@ from resilience_portal import audit, mail
 from .models import SME, SMEDocument, SMEInvitation, SMEMembership
 from .models.sme import INVITATION_MAX_AGE
 
+User = get_user_model()
 IDENTITY_FIELDS = {"legal_name", "registration_number", "country"}
 
 
@@ -72,9 +75,12 @@ def invite_member(sme, email, *, by):
         raise ValidationError(_("%(email)s is already a member.") % {"email": email})
     invitation = SMEInvitation.objects.create(sme=sme, email=email, invited_by=by)
     audit.record(sme, "sme.member_invited", actor=by, email=email)
+    # Someone who already has an account reads it in their own language.
+    invitee = User.objects.filter(email__iexact=email).only("language").first()
     mail.send_templated(
         "sme_invitation",
         to=email,
+        language=invitee.language if invitee else None,
         context={
             "sme": sme,
             "inviter": by,
@@ -134,31 +140,36 @@ def remove_member(sme, membership, *, by):
 
 
 def notify_verification_decision(sme):
-    recipients = list(sme.memberships.values_list("user__email", flat=True))
-    if not recipients:
-        return
-    if sme.is_verified:
-        subject = _("%(name)s is verified") % {"name": sme}
-        message = _(
-            "Programme staff have verified %(name)s. Its profile now shows the verified "
-            "badge, and city officials can find it in the SME directory."
-        ) % {"name": sme}
-    else:
-        subject = _("%(name)s could not be verified yet") % {"name": sme}
-        message = _(
-            "Programme staff could not verify %(name)s yet, for this reason:\n\n%(reason)s\n\n"
-            "Update the profile or documents and ask for verification again."
-        ) % {"name": sme, "reason": sme.verification_note}
-    mail.send_templated(
-        "notice",
-        to=recipients,
-        context={
-            "subject": subject,
-            "message": message,
-            "link": _link(sme.get_absolute_url()),
-            "link_text": _("Open the SME profile"),
-        },
-    )
+    """Tell each member of the decision, in the member's own interface language."""
+    members = [m.user for m in sme.memberships.select_related("user")]
+    for member in members:
+        with translation.override(member.language):
+            if sme.is_verified:
+                subject = _("%(name)s is verified") % {"name": sme}
+                message = _(
+                    "Programme staff have verified %(name)s. Its profile now shows the verified "
+                    "badge, and city officials can find it in the SME directory."
+                ) % {"name": sme}
+            else:
+                subject = _("%(name)s could not be verified yet") % {"name": sme}
+                message = _(
+                    "Programme staff could not verify %(name)s yet, for this reason:\n\n"
+                    "%(reason)s\n\n"
+                    "Update the profile or documents and ask for verification again."
+                ) % {"name": sme, "reason": sme.verification_note}
+            link_text = _("Open the SME profile")
+        mail.send_templated(
+            "notice",
+            to=member.email,
+            context={
+                "subject": subject,
+                "name": member.full_name,
+                "message": message,
+                "link": _link(sme.get_absolute_url()),
+                "link_text": link_text,
+            },
+            language=member.language,
+        )
 
 
 def sme_panel(request):
@@ -169,18 +180,21 @@ def sme_panel(request):
 
 
 def matching_challenges(user, *, limit=5):
-    """Challenges taking proposals now in a sector of one of the user's SMEs, in its country."""
+    """Challenges taking proposals now in the city of one of the user's SMEs and in a
+    sector of that same SME (the issue's "its sectors and city")."""
     from .models import Challenge
 
-    mine = SME.objects.filter(memberships__user=user)
+    sector_in_city = SME.sectors.through.objects.filter(
+        sme__memberships__user=user,
+        sme__city=OuterRef("city"),
+        sector__challenges=OuterRef("pk"),
+    )
     return (
         Challenge.objects.filter(
+            Exists(sector_in_city),
             status=Challenge.Status.PUBLISHED,
             submissions_close__gt=timezone.now(),
-            sectors__smes__in=mine,
-            city__country__in=mine.values("country"),
         )
-        .distinct()
         .select_related("city")
         .order_by("submissions_close")[:limit]
     )

@@ -10,7 +10,8 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -160,6 +161,11 @@ def search_vector_expression():
     )
 
 
+def display_name_key():
+    """The name an SME is shown by (``str(sme)``), lower-cased: the directory sorts on it."""
+    return Lower(Coalesce(NullIf("trading_name", Value("")), "legal_name"))
+
+
 class SearchIndex(GinIndex):
     """A GIN index on PostgreSQL; a plain index elsewhere, so the embedded SQLite still migrates."""
 
@@ -243,7 +249,8 @@ class SME(models.Model):
         ]
         indexes = [
             SearchIndex(fields=["search_vector"], name="sme_search_vector_gin"),
-            models.Index(fields=["legal_name", "id"], name="sme_legal_name_idx"),
+            # The directory's order: by the name it shows, whatever the letter case.
+            models.Index(display_name_key(), "id", name="sme_display_name_idx"),
             models.Index(
                 fields=["verification", "verification_requested_at"], name="sme_queue_idx"
             ),
@@ -335,8 +342,17 @@ class SME(models.Model):
 
     # Verification ---------------------------------------------------------------
 
+    def _lock(self):
+        # Re-read the state under a row lock: two staff deciding at once (or a double
+        # click) must not record two decisions and send two contradicting e-mails.
+        self.verification = (
+            SME.objects.select_for_update().values_list("verification", flat=True).get(pk=self.pk)
+        )
+
+    @transaction.atomic
     def request_verification(self, *, by):
         """A member asks staff to verify a complete profile."""
+        self._lock()
         if self.verification not in (self.Verification.UNVERIFIED, self.Verification.REJECTED):
             raise ValidationError(_("Verification has already been requested."))
         missing = self.missing_items()
@@ -358,9 +374,11 @@ class SME(models.Model):
             raise ValidationError(_("Give the SME a reason, so it knows what to fix."))
         self._decide(self.Verification.REJECTED, by=by, note=reason)
 
+    @transaction.atomic
     def _decide(self, outcome, *, by, note):
         if not has_role(by, Role.PROGRAMME_STAFF):
             raise PermissionDenied
+        self._lock()
         if self.verification != self.Verification.PENDING:
             raise ValidationError(_("Only an SME waiting for verification can be decided."))
         self.verification = outcome

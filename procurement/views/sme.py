@@ -31,7 +31,7 @@ from ..forms.sme import (
     duplicate_message,
 )
 from ..models import SME, SMEDocument, SMEInvitation, SMEMembership
-from ..models.sme import normalise_registration_number
+from ..models.sme import display_name_key, normalise_registration_number
 
 DIRECTORY_PAGE_SIZE = 25
 
@@ -79,7 +79,6 @@ def register(request):
 
 @login_required
 def detail(request, slug):
-    full = SME.objects.visible_to(request.user).filter(slug=slug)
     sme = (
         SME.objects.listed_for(request.user)
         .select_related("city")
@@ -89,10 +88,14 @@ def detail(request, slug):
     )
     if sme is None:
         raise Http404
+    return _render_detail(request, sme)
+
+
+def _render_detail(request, sme, *, decision_form=None):
     membership = SMEMembership.objects.filter(sme=sme, user=request.user).first()
     context = {
         "sme": sme,
-        "full": full.exists(),
+        "full": SME.objects.visible_to(request.user).filter(pk=sme.pk).exists(),
         "membership": membership,
         "is_staff": has_role(request.user, Role.PROGRAMME_STAFF),
         "country_name": COUNTRY_NAMES.get(sme.country, sme.country),
@@ -103,7 +106,7 @@ def detail(request, slug):
         context["completeness"] = sme.completeness_items()
         context["missing"] = sme.missing_items()
     if context["is_staff"] and sme.verification == SME.Verification.PENDING:
-        context["decision_form"] = VerificationDecisionForm()
+        context["decision_form"] = decision_form or VerificationDecisionForm()
     return render(request, "procurement/sme/detail.html", context)
 
 
@@ -283,10 +286,8 @@ def decide(request, slug):
     sme = get_object_or_404(SME, slug=slug)
     form = VerificationDecisionForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(sme)
+        # The page again with the form as typed, so a written reason is not lost.
+        return _render_detail(request, sme, decision_form=form)
     try:
         if form.cleaned_data["decision"] == "verify":
             sme.verify(by=request.user, note=form.cleaned_data["reason"])
@@ -318,7 +319,7 @@ def _directory_results(request):
         .select_related("city")
         .defer("search_vector")
     )
-    return form, results.order_by("legal_name", "pk"), full
+    return form, results.order_by(display_name_key(), "pk"), full
 
 
 @login_required
@@ -393,9 +394,14 @@ def export(request):
             ]
 
     writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow([_csv_cell(cell) for cell in row]) for row in rows()),
-        content_type="text/csv; charset=utf-8",
-    )
+
+    def lines():
+        # Excel reads a CSV as UTF-8 only after a byte-order mark; without one, Thai and
+        # Vietnamese names open as mojibake.
+        yield "\ufeff"
+        for row in rows():
+            yield writer.writerow([_csv_cell(cell) for cell in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="smes.csv"'
     return response

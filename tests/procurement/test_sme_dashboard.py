@@ -56,3 +56,29 @@ def test_newcomer_is_offered_registration(client):
 def test_sme_member_is_not_offered_registration_again(client):
     client.force_login(SMEMembershipFactory().user)
     assert reverse("procurement:sme_register") not in client.get(DASHBOARD).content.decode()
+
+
+def test_dashboard_lists_open_challenges_in_the_smes_city_and_sectors_only(client):
+    from procurement.models import Challenge, Sector
+    from tests.factories import ChallengeFactory, CityFactory
+
+    water, energy = Sector.objects.get(code="water"), Sector.objects.get(code="energy")
+    semarang = CityFactory(country="ID")
+    jakarta = CityFactory(country="ID")
+    membership = SMEMembershipFactory(sme__city=semarang)
+    membership.sme.sectors.set([water])
+
+    def challenge(title, city, sectors, **kwargs):
+        made = ChallengeFactory(title=title, city=city, **kwargs)
+        made.sectors.set(sectors)
+
+    challenge("Semarang water", semarang, [water])
+    challenge("Semarang energy", semarang, [energy])
+    challenge("Jakarta water", jakarta, [water])
+    challenge("Semarang water draft", semarang, [water], status=Challenge.Status.DRAFT)
+    client.force_login(membership.user)
+    page = client.get(DASHBOARD).content.decode()
+    assert "Semarang water<" in page
+    assert "Semarang energy" not in page
+    assert "Jakarta water" not in page
+    assert "Semarang water draft" not in page

@@ -169,7 +169,7 @@ def test_htmx_request_gets_only_the_results(client, official, market):
 
 
 def export_rows(response):
-    content = b"".join(response.streaming_content).decode()
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(content)))
 
 
@@ -207,3 +207,23 @@ def test_export_is_refused_to_everyone_but_officials_and_staff(client, market, w
 
 def test_export_refuses_anonymous_visitors(client):
     assert client.get(EXPORT).status_code == 302
+
+
+def test_directory_and_export_list_smes_by_the_name_shown_whatever_the_letter_case(
+    client, official
+):
+    SMEFactory(legal_name="PT Zebra Air", trading_name="airbersih")
+    SMEFactory(legal_name="CV Kali Bersih", trading_name="")
+    SMEFactory(legal_name="Aa Legal Name Co", trading_name="Mangrove Lestari")
+    page = client.get(URL).content.decode()
+    shown = [page.index(name) for name in ("airbersih", "CV Kali Bersih", "Mangrove Lestari")]
+    assert shown == sorted(shown)
+    rows = export_rows(client.get(EXPORT))
+    assert [row[0] for row in rows[1:]] == ["PT Zebra Air", "CV Kali Bersih", "Aa Legal Name Co"]
+
+
+def test_export_starts_with_a_byte_order_mark_so_spreadsheets_read_thai_names(client, official):
+    SMEFactory(legal_name="บริษัท คลองสะอาด จำกัด")
+    content = b"".join(client.get(EXPORT).streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert "บริษัท คลองสะอาด จำกัด" in content.decode("utf-8-sig")

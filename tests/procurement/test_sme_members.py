@@ -154,3 +154,20 @@ def test_non_member_gets_404_on_every_member_page(client, owner, member):
     for name in ("sme_hand_over", "sme_member_remove"):
         url = reverse(f"procurement:{name}", kwargs={"slug": slug, "pk": member.pk})
         assert client.post(url).status_code == 404
+
+
+def test_an_invitation_to_someone_with_an_account_is_in_their_language(
+    client, owner, mailoutbox, django_capture_on_commit_callbacks
+):
+    UserFactory(email="sari@example.org", language="id")
+    invite(client, owner, "Sari@Example.org", django_capture_on_commit_callbacks)
+    assert "Halo," in mailoutbox[-1].body
+
+
+def test_each_members_buttons_say_whom_they_act_on(client, owner, member):
+    member.user.full_name = "Budi Santoso"
+    member.user.save()
+    client.force_login(owner.user)
+    page = client.get(members_url(owner.sme)).content.decode()
+    assert 'Make owner<span class="visually-hidden">: Budi Santoso</span>' in page
+    assert 'Remove<span class="visually-hidden">: Budi Santoso</span>' in page

@@ -127,3 +127,23 @@ def test_size_class_thresholds():
 
 def test_an_sme_name_that_is_a_page_address_gets_another_slug(city):
     assert SMEFactory(legal_name="Register", slug="", city=city).slug == "register-sme"
+
+
+def test_a_refused_form_lists_its_errors_at_the_top_and_asks_for_a_good_file_again(signed_in, city):
+    data = registration(
+        city, year_founded="3000", registration_certificate=pdf_upload("Izin Usaha.pdf")
+    )
+    page = signed_in.post(URL, data).content.decode()
+    summary = page[page.index('role="alert"') : page.index("enctype=")]
+    assert 'href="#div_id_year_founded"' in summary
+    assert "Izin Usaha.pdf" in summary
+    assert "choose it again" in summary
+    assert not SME.objects.exists()
+
+
+def test_the_error_summary_does_not_ask_again_for_a_refused_file(signed_in, city):
+    data = registration(city, registration_certificate=pdf_upload(content=b"MZ exe"))
+    page = signed_in.post(URL, data).content.decode()
+    summary = page[page.index('role="alert"') : page.index("enctype=")]
+    assert 'href="#div_id_registration_certificate"' in summary
+    assert "choose it again" not in summary

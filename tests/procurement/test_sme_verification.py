@@ -151,3 +151,51 @@ def test_a_rejected_sme_may_ask_again(pending):
     assert pending.verification == SME.Verification.PENDING
     actions = [entry.action for entry in audit.trail(pending)]
     assert actions[:2] == ["sme.verification_requested", "sme.rejected"]
+
+
+def test_each_member_is_told_of_the_decision_in_their_own_language(
+    client, pending, mailoutbox, django_capture_on_commit_callbacks
+):
+    SMEMembershipFactory(sme=pending, user__email="sari@example.org", user__language="id")
+    client.force_login(StaffFactory(language="en"))
+    decide(client, pending, "verify", capture=django_capture_on_commit_callbacks)
+    by_address = {message.to[0]: message for message in mailoutbox}
+    assert set(by_address) == {"owner@example.org", "sari@example.org"}
+    assert "Portal Ketahanan Kota" in by_address["sari@example.org"].body
+    assert "Resilience Portal" in by_address["owner@example.org"].body
+
+
+def test_a_second_decision_from_a_page_loaded_before_the_first_is_refused(pending):
+    first_staff, second_staff = StaffFactory(), StaffFactory()
+    stale = SME.objects.get(pk=pending.pk)
+    pending.verify(by=first_staff)
+    with pytest.raises(ValidationError):
+        stale.reject(by=second_staff, reason="Blurry scan")
+    pending.refresh_from_db()
+    assert pending.is_verified
+    assert [entry.action for entry in audit.trail(pending)].count("sme.rejected") == 0
+
+
+def test_asking_twice_from_the_same_page_records_one_request():
+    sme = CompleteSMEFactory()
+    member = SMEMembershipFactory(sme=sme).user
+    stale = SME.objects.get(pk=sme.pk)
+    sme.request_verification(by=member)
+    with pytest.raises(ValidationError):
+        stale.request_verification(by=member)
+    actions = [entry.action for entry in audit.trail(sme)]
+    assert actions.count("sme.verification_requested") == 1
+
+
+def test_a_decision_refused_for_a_missing_choice_keeps_the_reason_typed(
+    client, pending, django_capture_on_commit_callbacks
+):
+    client.force_login(StaffFactory())
+    url = reverse("procurement:sme_decide", kwargs={"slug": pending.slug})
+    response = client.post(url, {"reason": "The stamp on the certificate is unreadable."})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The stamp on the certificate is unreadable." in page
+    assert "This field is required." in page
+    pending.refresh_from_db()
+    assert pending.verification == SME.Verification.PENDING

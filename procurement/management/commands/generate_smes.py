@@ -94,15 +94,18 @@ class Command(BaseCommand):
 def generate(count, *, seed=2026):
     rng = random.Random(seed)
     cities = [demo_city(slug) for slug in CITIES]
-    sectors = list(Sector.objects.all())
+    sector_ids = list(Sector.objects.values_list("pk", flat=True))
     start = SME.objects.filter(slug__startswith="gen-").count()
     insert = _copy_rows if connection.vendor == "postgresql" else _bulk_create
+    now = timezone.now()
     first_id = None
     for offset in range(0, count, BATCH):
         numbers = range(start + offset, start + min(offset + BATCH, count))
-        smes = [_synthetic_sme(number, rng, cities) for number in numbers]
-        links = [[sector.pk for sector in rng.sample(sectors, rng.randint(1, 3))] for _sme in smes]
-        batch_first = insert(smes, links)
+        # Plain dicts of column values, not model instances: building 100,000 SME objects
+        # took a quarter of the run.
+        rows = [_synthetic_row(number, rng, cities, now) for number in numbers]
+        links = [rng.sample(sector_ids, rng.randint(1, 3)) for _row in rows]
+        batch_first = insert(rows, links)
         first_id = first_id or batch_first
     if first_id and connection.vendor == "postgresql":
         # Fresh statistics, or the planner guesses the new rows wrong for the first searches.
@@ -112,29 +115,37 @@ def generate(count, *, seed=2026):
     return count
 
 
-def _synthetic_sme(number, rng, cities):
+def _stored_fields():
+    return [
+        field for field in SME._meta.concrete_fields if field.name not in ("id", "search_vector")
+    ]
+
+
+def _synthetic_row(number, rng, cities, now):
+    """One SME's column values by attribute name; the fields left out take their defaults."""
     city = rng.choice(cities)
     name = f"{rng.choice(FIRST)} {rng.choice(SECOND)} {number}"
-    return SME(
-        legal_name=f"{name} {rng.choice(FORMS)}",
-        trading_name=name,
-        slug=f"gen-{number}",
-        registration_number=f"GEN-{number:09d}",
-        registration_key=f"GEN{number:09d}",
-        country=city.country,
-        city=city,
-        employees=int(rng.paretovariate(1.2) * 3),
-        year_founded=rng.randint(1985, 2025),
-        women_led=rng.random() < 0.35,
-        youth_led=rng.random() < 0.25,
-        capabilities=", ".join(rng.sample(CAPABILITIES, 2)).capitalize() + ".",
-        revenue_change=rng.choice(REVENUE_BANDS),
-        verification=rng.choice(VERIFICATION_STATES),
-    )
+    return {
+        "legal_name": f"{name} {rng.choice(FORMS)}",
+        "trading_name": name,
+        "slug": f"gen-{number}",
+        "registration_number": f"GEN-{number:09d}",
+        "registration_key": f"GEN{number:09d}",
+        "country": city.country,
+        "city_id": city.pk,
+        "employees": int(rng.paretovariate(1.2) * 3),
+        "year_founded": rng.randint(1985, 2025),
+        "women_led": rng.random() < 0.35,
+        "youth_led": rng.random() < 0.25,
+        "capabilities": ", ".join(rng.sample(CAPABILITIES, 2)).capitalize() + ".",
+        "revenue_change": rng.choice(REVENUE_BANDS),
+        "verification": rng.choice(VERIFICATION_STATES),
+        "created_at": now,
+    }
 
 
-def _bulk_create(smes, links):
-    made = SME.objects.bulk_create(smes)
+def _bulk_create(rows, links):
+    made = SME.objects.bulk_create(SME(**row) for row in rows)
     SME.sectors.through.objects.bulk_create(
         SME.sectors.through(sme_id=sme.pk, sector_id=sector_id)
         for sme, sector_ids in zip(made, links, strict=True)
@@ -169,27 +180,27 @@ def _vector_sql():
     return compiler.compile(search_vector_expression().resolve_expression(query))
 
 
-def _copy_rows(smes, links):
+def _copy_rows(rows, links):
     """PostgreSQL's COPY into a bare staging table, then one INSERT that adds the search
     vector: many times faster than INSERT statements and a later UPDATE."""
     table = SME._meta.db_table
-    fields = [field for field in SME._meta.concrete_fields if field.name != "search_vector"]
-    columns = ", ".join(f'"{field.column}"' for field in fields)
-    now = timezone.now()
+    fields = _stored_fields()
+    defaults = {field.attname: field.get_default() for field in fields}
+    attnames = ["id", *(field.attname for field in fields)]
+    columns = ", ".join(f'"{column}"' for column in ["id", *(field.column for field in fields)])
     vector_sql, vector_params = _vector_sql()
     with connection.cursor() as cursor:
         cursor.execute(f'LOCK TABLE "{table}" IN EXCLUSIVE MODE')
         cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
         first_id = cursor.fetchone()[0] + 1
-        for number, sme in enumerate(smes):
-            sme.pk = first_id + number
-            sme.created_at = now
+        for number, row in enumerate(rows):
+            row["id"] = first_id + number
         cursor.execute(f'CREATE TEMPORARY TABLE "staged_sme" (LIKE "{table}") ON COMMIT DROP')
         _copy(
             cursor,
             "staged_sme",
-            [field.column for field in fields],
-            ([getattr(sme, field.attname) for field in fields] for sme in smes),
+            ["id", *(field.column for field in fields)],
+            ([row.get(name, defaults.get(name)) for name in attnames] for row in rows),
         )
         # The staging table takes the real table's name as its alias, so the compiled
         # vector expression's column references resolve against it.
@@ -201,7 +212,7 @@ def _copy_rows(smes, links):
         cursor.execute('DROP TABLE "staged_sme"')
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-            [table, first_id + len(smes) - 1],
+            [table, first_id + len(rows) - 1],
         )
         through = SME.sectors.through._meta.db_table
         _copy(
@@ -209,8 +220,8 @@ def _copy_rows(smes, links):
             through,
             ["sme_id", "sector_id"],
             (
-                (sme.pk, sector_id)
-                for sme, sector_ids in zip(smes, links, strict=True)
+                (row["id"], sector_id)
+                for row, sector_ids in zip(rows, links, strict=True)
                 for sector_id in sector_ids
             ),
         )
