@@ -141,8 +141,9 @@ def docx_bytes():
         archive.writestr(
             "[Content_Types].xml",
             '<Types><Override ContentType="application/vnd.openxmlformats-officedocument.'
-            'wordprocessingml.document.main+xml"/></Types>',
+            'wordprocessingml.document.main+xml" PartName="/word/document.xml"/></Types>',
         )
+        archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
 
 
@@ -172,15 +173,56 @@ def test_attachments_are_checked_by_content(client, settings, tmp_path, content,
 
 
 def test_attachments_over_the_size_limit_are_refused(client, settings, tmp_path, monkeypatch):
-    from procurement.forms import proposal as proposal_forms
+    from procurement.forms.proposal import UploadForm
 
-    monkeypatch.setattr(proposal_forms, "MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr(UploadForm.base_fields["file"], "max_bytes", 10)
     settings.MEDIA_ROOT = tmp_path
     proposal = ProposalFactory()
     client.force_login(member_of(proposal.sme))
     upload = SimpleUploadedFile("big.pdf", b"%PDF-" + b"x" * 20)
-    client.post(reverse("procurement:attachment_upload", args=[proposal.pk]), {"file": upload})
+    response = client.post(
+        reverse("procurement:attachment_upload", args=[proposal.pk]), {"file": upload}, follow=True
+    )
     assert not proposal.attachments.exists()
+    assert "at most 10" in response.content.decode()
+
+
+def test_proposal_attachments_may_be_up_to_ten_megabytes():
+    from procurement.forms.proposal import UploadForm
+
+    assert UploadForm.base_fields["file"].max_bytes == 10 * 1024 * 1024
+
+
+def test_an_attachment_is_listed_under_a_safe_name_with_the_extension_of_its_content(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    proposal = ProposalFactory()
+    client.force_login(member_of(proposal.sme))
+    upload = SimpleUploadedFile("Site plan <v2>.exe", b"%PDF-1.7\n...")
+    client.post(reverse("procurement:attachment_upload", args=[proposal.pk]), {"file": upload})
+    assert proposal.attachments.get().name == "Site-plan-v2.pdf"
+    assert proposal.attachments.get().content_type == "application/pdf"
+
+
+def test_an_empty_attachment_is_refused_with_a_reason(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    proposal = ProposalFactory()
+    client.force_login(member_of(proposal.sme))
+    response = client.post(
+        reverse("procurement:attachment_upload", args=[proposal.pk]),
+        {"file": SimpleUploadedFile("empty.pdf", b"")},
+        follow=True,
+    )
+    assert not proposal.attachments.exists()
+    assert "empty" in response.content.decode()
+
+
+def test_there_is_one_upload_check_in_the_portal():
+    from procurement.forms import proposal as proposal_forms
+
+    assert not hasattr(proposal_forms, "check_upload")
+    assert not hasattr(proposal_forms, "sniff_content_type")
 
 
 @pytest.mark.parametrize("size", [2, 20])
