@@ -139,10 +139,10 @@ class WeightsAddUp:
     """Criteria weights must add up to 100, checked before anything is saved."""
 
     def check_total(self, weights):
-        if sum(weights) != 100:
+        total = sum(weights)
+        if total != 100:
             raise ValidationError(
-                _("The weights add up to %(total)s; they must add up to 100.")
-                % {"total": sum(weights)}
+                _("The weights add up to %(total)s; they must add up to 100.") % {"total": total}
             )
 
 
@@ -166,7 +166,8 @@ CriterionFormSet = inlineformset_factory(
     formset=BaseCriterionFormSet,
     fields=["name", "description", "weight"],
     widgets={"description": forms.Textarea(attrs={"rows": 2})},
-    extra=1,
+    # Weights must reach 100 before a save, so a first draft needs room for several criteria.
+    extra=3,
     can_delete=True,
 )
 

@@ -168,6 +168,34 @@ def test_form_refuses_weights_not_adding_to_100(client, jakarta_official):
     assert not Challenge.objects.exists()
 
 
+def test_weights_error_says_the_total_the_official_entered(client, jakarta_official):
+    user, city, cohort = jakarta_official
+    client.force_login(user)
+    response = client.post(
+        reverse("procurement:challenge_create"), form_data(city, cohort, weights=(60, 30))
+    )
+    assert "The weights add up to 90;" in response.content.decode()
+
+
+def test_amendment_weights_error_says_the_total_too():
+    from procurement.forms.challenge import AmendedCriteriaFormSet
+
+    data = {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0"}
+    for index, weight in enumerate((50, 20)):
+        data[f"form-{index}-name"] = f"Criterion {index}"
+        data[f"form-{index}-weight"] = str(weight)
+    formset = AmendedCriteriaFormSet(data)
+    assert not formset.is_valid()
+    assert "The weights add up to 70;" in formset.non_form_errors()[0]
+
+
+def test_a_new_challenge_form_offers_rows_for_several_criteria(client, jakarta_official):
+    user, _city, _cohort = jakarta_official
+    client.force_login(user)
+    page = client.get(reverse("procurement:challenge_create")).content.decode()
+    assert 'name="criteria-2-weight"' in page
+
+
 def test_form_refuses_a_past_deadline(client, jakarta_official):
     user, city, cohort = jakarta_official
     client.force_login(user)
