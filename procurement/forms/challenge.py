@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.forms import BaseInlineFormSet, formset_factory, inlineformset_factory
 from django.utils import timezone
 from django.utils.text import slugify
@@ -89,6 +90,10 @@ class ChallengeForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Said in plain words here rather than as the database's budget constraint.
+        for name in ("budget_min", "budget_max"):
+            self.fields[name].validators.append(MinValueValidator(0))
+            self.fields[name].widget.attrs["min"] = "0"
         cities = City.objects.filter(memberships__user=user, cohorts__isnull=False).distinct()
         self.fields["city"].queryset = cities
         self.fields["cohort"].queryset = Cohort.objects.filter(cities__in=cities).distinct()
@@ -160,9 +165,19 @@ class BaseCriterionFormSet(WeightsAddUp, BaseInlineFormSet):
         )
 
 
+class CriterionModelForm(forms.ModelForm):
+    # The database allows 1 to 100; the form says so before the constraint would.
+    weight = forms.IntegerField(label=_("Weight (%)"), min_value=1, max_value=100)
+
+    class Meta:
+        model = Criterion
+        fields = ["name", "description", "weight"]
+
+
 CriterionFormSet = inlineformset_factory(
     Challenge,
     Criterion,
+    form=CriterionModelForm,
     formset=BaseCriterionFormSet,
     fields=["name", "description", "weight"],
     widgets={"description": forms.Textarea(attrs={"rows": 2})},

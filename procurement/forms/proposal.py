@@ -36,6 +36,15 @@ class UploadForm(forms.Form):
 
 
 class ProposalForm(forms.ModelForm):
+    price = forms.DecimalField(
+        label=_("Price"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("The total you would charge the city, in the currency below."),
+    )
+
     class Meta:
         model = Proposal
         fields = [*ANSWER_FIELDS, "price", "currency"]

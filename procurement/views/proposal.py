@@ -77,10 +77,12 @@ def proposal_edit(request, pk):
     form = ProposalForm(request.POST or None, instance=Proposal.objects.get(pk=proposal.pk))
     status = 200
     if request.method == "POST" and form.is_valid():
+        saved = False
         try:
             proposal.save_answers(
                 by=request.user, seen=request.POST.get("seen"), **form.cleaned_data
             )
+            saved = True
             if (
                 request.POST.get("action") == "submit"
                 and proposal.status != Proposal.Status.SUBMITTED
@@ -93,7 +95,10 @@ def proposal_edit(request, pk):
                 messages.success(request, _("Draft saved."))
             return redirect(proposal)
         except TransitionRefused as error:
-            # The posted text stays in the form so nothing typed is lost; nothing was saved.
+            # The posted text stays in the form so nothing typed is lost.
+            if saved:
+                # The save went through and only the submission was refused: say both.
+                messages.info(request, _("Your draft is saved, but it is not submitted yet."))
             _refused(request, error)
             status = 409
     return render(

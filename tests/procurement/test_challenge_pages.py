@@ -275,3 +275,28 @@ def test_criteria_model_constraint():
     challenge = ChallengeFactory()
     with pytest.raises(IntegrityError):
         Criterion.objects.create(challenge=challenge, name="x", weight=0)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"budget_min": "-1"}, "budget_min"),
+        ({"questions_close": "not a date"}, "questions_close"),
+        ({"criteria-0-weight": "0", "criteria-1-weight": "100"}, "criteria"),
+        ({"criteria-0-weight": "abc"}, "criteria"),
+        ({"cohort": "999999"}, "cohort"),
+    ],
+)
+def test_bad_challenge_input_is_refused_in_plain_words_and_kept(
+    client, jakarta_official, changes, field
+):
+    user, city, cohort = jakarta_official
+    client.force_login(user)
+    response = client.post(
+        reverse("procurement:challenge_create"), {**form_data(city, cohort), **changes}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Constraint" not in page
+    assert "Shade for street vendors" in page
+    assert not Challenge.objects.exists()

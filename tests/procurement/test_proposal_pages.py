@@ -104,6 +104,36 @@ def test_form_opened_before_deadline_and_posted_after_is_refused_and_draft_kept(
     assert challenge.status == Challenge.Status.CLOSED  # closed on first access
 
 
+def test_a_negative_price_is_refused_in_plain_words_and_the_text_kept(client):
+    proposal = ProposalFactory()
+    client.force_login(member_of(proposal.sme))
+    response = client.post(
+        edit_url(proposal), {**ANSWERS, "price": "-5", "seen": proposal.edit_mark}
+    )
+    page = response.content.decode()
+    assert "greater than or equal to 0" in page
+    assert "proposal_price_not_negative" not in page
+    assert "Floating stalls" in page
+    proposal.refresh_from_db()
+    assert proposal.solution != "Floating stalls"
+
+
+def test_save_and_submit_with_a_missing_answer_says_the_draft_is_saved(client):
+    proposal = ProposalFactory(solution="", approach="")
+    client.force_login(member_of(proposal.sme))
+    response = client.post(
+        edit_url(proposal),
+        {**ANSWERS, "approach": "", "action": "submit", "seen": proposal.edit_mark},
+    )
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Your draft is saved, but it is not submitted yet." in page
+    assert "Complete these before submitting: approach." in page
+    proposal.refresh_from_db()
+    assert proposal.solution == "Floating stalls"
+    assert proposal.status == Proposal.Status.DRAFT
+
+
 def test_withdraw_after_deadline_through_the_page_is_refused(client):
     proposal = ProposalFactory()
     member = member_of(proposal.sme)
