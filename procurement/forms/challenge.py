@@ -246,6 +246,12 @@ class AmendmentForm(forms.Form):
         for name in ("questions_close", "submissions_close"):
             if cleaned.get(name):
                 cleaned[name] = in_city_zone(cleaned[name], self.challenge.city)
+                # The field shows minutes only: a time left as shown is no change, or an
+                # amendment of the criteria alone would cut a deadline's seconds off and
+                # publish that as a new deadline.
+                stored = getattr(self.challenge, name)
+                if cleaned[name] == stored.replace(second=0, microsecond=0):
+                    cleaned[name] = None
         return cleaned
 
 
