@@ -283,3 +283,27 @@ def test_sme_dashboard_runs_constant_queries(client, django_assert_max_num_queri
     client.force_login(member)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_a_reader_after_the_deadline_sees_solution_not_your_solution(client):
+    from tests.factories import official_of
+
+    proposal = ProposalFactory()
+    proposal.submit(by=member_of(proposal.sme))
+    Challenge.objects.filter(pk=proposal.challenge_id).update(
+        questions_close=timezone.now() - datetime.timedelta(days=1),
+        submissions_close=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    client.force_login(official_of(proposal.challenge.city))
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Your solution" not in page
+    assert "<dt>Solution</dt>" in page
+
+
+def test_members_are_told_a_file_change_resubmits_a_submitted_proposal(client):
+    proposal = ProposalFactory()
+    member = member_of(proposal.sme)
+    proposal.submit(by=member)
+    client.force_login(member)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "resubmits the proposal at once" in page
