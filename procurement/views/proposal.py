@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,9 +39,10 @@ def _own(request, pk):
 def proposal_start(request, slug):
     challenge = get_visible_or_404(Challenge.objects, request.user, slug=slug)
     challenge.close_if_due()
-    sme = get_object_or_404(
-        SME.objects.filter(memberships__user=request.user), pk=request.POST.get("sme")
-    )
+    sme_id = request.POST.get("sme", "")
+    if not sme_id.isdigit():
+        raise Http404
+    sme = get_object_or_404(SME.objects.filter(memberships__user=request.user), pk=sme_id)
     try:
         proposal = Proposal.start(challenge, sme=sme, by=request.user)
     except TransitionRefused as error:

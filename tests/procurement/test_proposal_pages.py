@@ -157,6 +157,14 @@ def test_non_member_gets_404_on_every_proposal_page(client):
         assert client.post(reverse(f"procurement:{name}", args=[proposal.pk])).status_code == 404
 
 
+@pytest.mark.parametrize("sme", ["abc", "", "1.5"])
+def test_starting_a_proposal_for_a_malformed_sme_is_a_404(client, sme):
+    challenge = ChallengeFactory()
+    client.force_login(member_of(VerifiedSMEFactory(city=challenge.city)))
+    url = reverse("procurement:proposal_start", args=[challenge.slug])
+    assert client.post(url, {"sme": sme}).status_code == 404
+
+
 def test_ineligible_sme_cannot_start(client):
     challenge = ChallengeFactory()
     sme = VerifiedSMEFactory(city=challenge.city, verification="pending")
