@@ -315,3 +315,20 @@ def test_members_are_told_a_file_change_resubmits_a_submitted_proposal(client):
     client.force_login(member)
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert "resubmits the proposal at once" in page
+
+
+def test_sme_dashboard_says_when_a_challenge_is_cancelled_or_closed(client):
+    sme = VerifiedSMEFactory()
+    cancelled = ProposalFactory(sme=sme, challenge=ChallengeFactory(city=sme.city, title="Gone"))
+    closed = ProposalFactory(sme=sme, challenge=ChallengeFactory(city=sme.city, title="Past"))
+    ProposalFactory(sme=sme, challenge=ChallengeFactory(city=sme.city, title="Running"))
+    Challenge.objects.filter(pk=cancelled.challenge_id).update(status=Challenge.Status.CANCELLED)
+    Challenge.objects.filter(pk=closed.challenge_id).update(
+        questions_close=timezone.now() - datetime.timedelta(days=1),
+        submissions_close=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    client.force_login(member_of(sme))
+    page = " ".join(client.get(reverse("dashboard")).content.decode().split())
+    assert "Gone</a> · " in page and "challenge cancelled" in page
+    assert page.count("· closed ") == 1
+    assert page.count("· closes ") == 1
