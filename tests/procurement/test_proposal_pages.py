@@ -332,3 +332,15 @@ def test_sme_dashboard_says_when_a_challenge_is_cancelled_or_closed(client):
     assert "Gone</a> · " in page and "challenge cancelled" in page
     assert page.count("· closed ") == 1
     assert page.count("· closes ") == 1
+
+
+def test_a_draft_on_a_cancelled_challenge_says_cancelled_not_deadline_passed(client):
+    proposal = ProposalFactory()
+    Challenge.objects.filter(pk=proposal.challenge_id).update(
+        status=Challenge.Status.CANCELLED, cancellation_reason="Budget withdrawn."
+    )
+    client.force_login(member_of(proposal.sme))
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "The city cancelled this challenge" in page
+    assert "Budget withdrawn." in page
+    assert "The deadline has passed" not in page
