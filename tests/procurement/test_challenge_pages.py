@@ -314,3 +314,15 @@ def test_list_shows_a_challenge_past_its_deadline_as_closed_even_without_the_bea
     challenge.refresh_from_db()
     assert challenge.status == Challenge.Status.CLOSED
     assert "Past due" in client.get(LIST, {"status": "closed"}).content.decode()
+
+
+def test_a_refused_draft_says_at_the_top_that_it_is_not_saved(client, jakarta_official):
+    user, city, cohort = jakarta_official
+    client.force_login(user)
+    ok = client.get(reverse("procurement:challenge_create")).content.decode()
+    assert "The draft is not saved yet" not in ok
+    response = client.post(
+        reverse("procurement:challenge_create"), form_data(city, cohort, weights=(60, 30))
+    )
+    page = response.content.decode()
+    assert page.index("The draft is not saved yet") < page.index('name="title"')
