@@ -69,7 +69,7 @@ def open_challenge():
     return ChallengeFactory()
 
 
-def test_sme_asks_official_answers_and_bidders_hear_without_the_askers_name(
+def test_sme_asks_official_answers_and_bidders_and_the_asker_hear_without_the_askers_name(
     client, open_challenge, mailoutbox, django_capture_on_commit_callbacks
 ):
     asker_sme = VerifiedSMEFactory(city=open_challenge.city, legal_name="Asker Ltd")
@@ -100,6 +100,7 @@ def test_sme_asks_official_answers_and_bidders_hear_without_the_askers_name(
     assert "Asker Ltd" not in page and asker.email not in page
     recipients = {address for message in mailoutbox for address in message.to}
     assert {drafter.email, submitter.email} <= recipients
+    assert asker.email in recipients  # told although the asker has no proposal yet
     assert withdrawer.email not in recipients
     assert all("Asker" not in message.body for message in mailoutbox)
     assert "clarification.answered" in [e.action for e in trail(clarification)]
