@@ -344,3 +344,13 @@ def test_a_draft_on_a_cancelled_challenge_says_cancelled_not_deadline_passed(cli
     assert "The city cancelled this challenge" in page
     assert "Budget withdrawn." in page
     assert "The deadline has passed" not in page
+
+
+def test_withdrawing_asks_for_a_second_click_that_explains_what_it_means(client):
+    proposal = ProposalFactory()
+    member = member_of(proposal.sme)
+    proposal.submit(by=member)
+    client.force_login(member)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "<summary" in page.split("Withdraw the proposal")[0].rsplit("<details", 1)[1]
+    assert "only before the deadline" in page
