@@ -326,3 +326,49 @@ def test_a_refused_draft_says_at_the_top_that_it_is_not_saved(client, jakarta_of
     )
     page = response.content.decode()
     assert page.index("The draft is not saved yet") < page.index('name="title"')
+
+
+@pytest.mark.parametrize("viewer_zone", ["Asia/Kolkata", "Pacific/Auckland", "America/New_York"])
+def test_timeline_is_read_in_the_city_zone_whatever_the_officials_own_zone(
+    client, jakarta_official, viewer_zone
+):
+    user, city, cohort = jakarta_official
+    user.time_zone = viewer_zone
+    user.save()
+    client.force_login(user)
+    response = client.post(reverse("procurement:challenge_create"), form_data(city, cohort))
+    assert response.status_code == 302
+    challenge = Challenge.objects.get()
+    # 17:00 in Jakarta (UTC+7) is 10:00 UTC, not 17:00 in the official's own zone.
+    assert challenge.submissions_close == datetime.datetime(2030, 5, 1, 10, 0, tzinfo=datetime.UTC)
+    page = client.get(reverse("procurement:challenge_edit", args=[challenge.slug])).content.decode()
+    assert 'value="2030-05-01T17:00"' in page
+
+
+def test_amendment_times_are_read_in_the_city_zone_whatever_the_officials_own_zone(client):
+    challenge = ChallengeFactory(
+        city=CityFactory(slug="jkt", country="ID", time_zone="Asia/Jakarta"),
+        submissions_close=datetime.datetime(2030, 5, 1, 10, 0, tzinfo=datetime.UTC),
+        questions_close=datetime.datetime(2030, 4, 20, 10, 0, tzinfo=datetime.UTC),
+        award_expected=datetime.datetime(2030, 6, 1, 10, 0, tzinfo=datetime.UTC),
+    )
+    official = official_of(challenge.city, user=UserFactory(time_zone="Asia/Kolkata"))
+    client.force_login(official)
+    url = reverse("procurement:challenge_amend", args=[challenge.slug])
+    assert 'value="2030-05-01T17:00"' in client.get(url).content.decode()
+    data = {
+        "summary": "Two more days.",
+        "questions_close": "2030-04-20T17:00",
+        "submissions_close": "2030-05-03T17:00",
+        "criteria-TOTAL_FORMS": "0",
+        "criteria-INITIAL_FORMS": "0",
+    }
+    for index, criterion in enumerate(challenge.criteria.all()):
+        data[f"criteria-{index}-name"] = criterion.name
+        data[f"criteria-{index}-weight"] = str(criterion.weight)
+        data["criteria-TOTAL_FORMS"] = data["criteria-INITIAL_FORMS"] = str(index + 1)
+    response = client.post(url, data)
+    assert response.status_code == 302
+    challenge.refresh_from_db()
+    assert challenge.submissions_close == datetime.datetime(2030, 5, 3, 10, 0, tzinfo=datetime.UTC)
+    assert challenge.questions_close == datetime.datetime(2030, 4, 20, 10, 0, tzinfo=datetime.UTC)
