@@ -75,6 +75,10 @@ class ChallengeForm(forms.ModelForm):
             "budget_min": _("A range tells SMEs the scale you expect without fixing a price."),
             "procurement_route": _("How the city can buy: a paid pilot suits new solutions best."),
             "eligibility": _("Who may submit a proposal."),
+            "eligibility_notes": _(
+                "Anything else bidders must meet, in plain words, e.g. 'Partnerships welcome; "
+                "the lead must be a local SME.'"
+            ),
             "questions_close": _("In the city's time zone. SMEs can ask questions until then."),
             "submissions_close": _(
                 "In the city's time zone. The deadline: proposals stay sealed until then."

@@ -354,3 +354,11 @@ def test_withdrawing_asks_for_a_second_click_that_explains_what_it_means(client)
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert "<summary" in page.split("Withdraw the proposal")[0].rsplit("<details", 1)[1]
     assert "only before the deadline" in page
+
+
+def test_the_proposal_form_says_what_is_needed_to_submit_and_where_files_go(client):
+    proposal = ProposalFactory()
+    client.force_login(member_of(proposal.sme))
+    page = client.get(edit_url(proposal)).content.decode()
+    assert "the solution, the approach and the price are needed" in page
+    assert "files are added on the proposal" in page
