@@ -372,3 +372,23 @@ def test_amendment_times_are_read_in_the_city_zone_whatever_the_officials_own_zo
     challenge.refresh_from_db()
     assert challenge.submissions_close == datetime.datetime(2030, 5, 3, 10, 0, tzinfo=datetime.UTC)
     assert challenge.questions_close == datetime.datetime(2030, 4, 20, 10, 0, tzinfo=datetime.UTC)
+
+
+def test_a_visitor_of_an_open_challenge_is_told_how_to_ask_and_propose(client):
+    challenge = ChallengeFactory()
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert "Sign in as a member of a registered SME" in page
+    assert reverse("procurement:sme_register") in page
+    client.force_login(UserFactory())
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert "Register your SME" in page
+
+
+def test_no_invitation_to_propose_once_a_challenge_is_closed(client):
+    challenge = ChallengeFactory()
+    Challenge.objects.filter(pk=challenge.pk).update(
+        questions_close=timezone.now() - datetime.timedelta(days=1),
+        submissions_close=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert "Want to propose a solution?" not in page
