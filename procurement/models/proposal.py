@@ -258,7 +258,8 @@ class Proposal(models.Model):
         if seen is not None and seen != locked.edit_mark:
             raise TransitionRefused(
                 _(
-                    "A colleague saved this proposal after you opened it. Reload, then apply your changes."
+                    "A colleague saved this proposal after you opened it, so your changes are "
+                    "not saved yet. Compare them with your colleague's version, then save again."
                 )
             )
         for name, value in values.items():

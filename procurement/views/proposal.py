@@ -77,6 +77,7 @@ def proposal_edit(request, pk):
     proposal = _own(request, pk)
     form = ProposalForm(request.POST or None, instance=Proposal.objects.get(pk=proposal.pk))
     status = 200
+    colleague_version = []
     if request.method == "POST" and form.is_valid():
         saved = False
         try:
@@ -102,12 +103,32 @@ def proposal_edit(request, pk):
                 messages.info(request, _("Your draft is saved, but it is not submitted yet."))
             _refused(request, error)
             status = 409
+            if not saved and request.POST.get("seen") != proposal.edit_mark:
+                colleague_version = _differences(form, proposal)
     return render(
         request,
         "procurement/proposal/form.html",
-        {"proposal": proposal, "challenge": proposal.challenge, "form": form},
+        {
+            "proposal": proposal,
+            "challenge": proposal.challenge,
+            "form": form,
+            "colleague_version": colleague_version,
+        },
         status=status,
     )
+
+
+def _differences(form, proposal):
+    """The saved answers a colleague changed that differ from what this member posted.
+
+    Shown beside the member's own text after a refused save, so neither version is lost
+    and the next save is made knowing what it replaces.
+    """
+    return [
+        (form[name].label, getattr(proposal, name))
+        for name in form.fields
+        if str(form.cleaned_data.get(name) or "") != str(getattr(proposal, name) or "")
+    ]
 
 
 @require_POST

@@ -85,6 +85,30 @@ def test_a_colleagues_newer_save_is_not_overwritten_blind(client):
     assert proposal.solution == "First's newer text"
 
 
+def test_after_a_refused_save_both_versions_are_on_the_page_and_a_second_save_goes_through(
+    client,
+):
+    proposal = ProposalFactory()
+    first, second = member_of(proposal.sme), member_of(proposal.sme)
+    stale_mark = proposal.edit_mark
+    proposal.save_answers(by=first, solution="First's newer text")
+    client.force_login(second)
+    response = client.post(
+        edit_url(proposal), {**ANSWERS, "solution": "Second's text", "seen": stale_mark}
+    )
+    page = response.content.decode()
+    colleague_box = page.split("Your colleague's saved version")[1].split("</section>")[0]
+    assert "First&#x27;s newer text" in colleague_box
+    assert "Second&#x27;s text" in page.split("</section>", 1)[1]
+    proposal.refresh_from_db()
+    response = client.post(
+        edit_url(proposal), {**ANSWERS, "solution": "Merged text", "seen": proposal.edit_mark}
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.solution == "Merged text"
+
+
 def test_form_opened_before_deadline_and_posted_after_is_refused_and_draft_kept(client):
     proposal = ProposalFactory(solution="Original")
     client.force_login(member_of(proposal.sme))
