@@ -43,6 +43,7 @@ class ProposalQuerySet(models.QuerySet):
             Q(status__in=Proposal.SUBMITTED_STATUSES)
             & Q(challenge__submissions_close__lte=timezone.now())
             & ~Q(challenge__status=Challenge.Status.DRAFT)
+            & ~Q(challenge__status=Challenge.Status.CANCELLED, challenge__closed_at__isnull=True)
         )
         if is_programme_staff(user):
             readers = Q()

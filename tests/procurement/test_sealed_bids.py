@@ -230,3 +230,28 @@ def test_admin_still_edits_a_draft_challenges_timeline(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     page = client.get(reverse("admin:procurement_challenge_change", args=[draft.pk]))
     assert 'name="submissions_close' in page.content.decode()
+
+
+def test_bids_on_a_challenge_cancelled_before_its_deadline_are_never_opened(client, sealed):
+    official = official_of(sealed.challenge.city)
+    sealed.challenge.cancel(by=official, reason="Budget withdrawn.")
+    unseal(sealed)
+    sealed.challenge.refresh_from_db()
+    assert not sealed.challenge.can_read_proposals(official)
+    for who, reader in readers(sealed).items():
+        assert not Proposal.objects.visible_to(reader).exists(), who
+        client.force_login(reader)
+        for url in routes(sealed):
+            assert client.get(url).status_code == 404, (who, url)
+    sealed.refresh_from_db()
+    assert sealed.is_sealed()
+
+
+def test_bids_stay_open_to_readers_when_a_challenge_is_cancelled_after_its_deadline(client, sealed):
+    official = official_of(sealed.challenge.city)
+    unseal(sealed)
+    sealed.challenge.refresh_from_db()
+    sealed.challenge.cancel(by=official, reason="No proposal met the outcomes.")
+    assert sealed.challenge.closed_at is not None
+    client.force_login(official)
+    assert client.get(routes(sealed)[0]).status_code == 200
