@@ -46,18 +46,55 @@ class SMEInvitationAdmin(admin.ModelAdmin):
 # --- Challenges and proposals -------------------------------------------------------------
 
 
+def _published(challenge):
+    return challenge is not None and challenge.status not in (
+        Challenge.Status.DRAFT,
+        Challenge.Status.PENDING_APPROVAL,
+    )
+
+
 class CriterionInline(admin.TabularInline):
+    """Criteria of a published challenge change only by a public amendment, not here."""
+
     model = Criterion
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not _published(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _published(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Challenge)
 class ChallengeAdmin(admin.ModelAdmin):
+    """Once published, the timeline, city and criteria are fixed here.
+
+    Moving the deadline in the admin would open the sealed proposals early and skip the
+    dated amendment every bidder is told of; ``Challenge.amend`` is the only way.
+    """
+
     list_display = ["title", "city", "status", "submissions_close"]
     list_filter = ["status", "city"]
     search_fields = ["title"]
     readonly_fields = ["status", "published_at", "closed_at"]
+    fixed_once_published = [
+        "city",
+        "cohort",
+        "questions_close",
+        "submissions_close",
+        "award_expected",
+        "eligibility",
+    ]
     inlines = [CriterionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if _published(obj):
+            return [*self.readonly_fields, *self.fixed_once_published]
+        return self.readonly_fields
 
 
 @admin.register(Clarification)
@@ -92,6 +129,14 @@ class ProposalAdmin(admin.ModelAdmin):
         "price",
         "currency",
     ]
+
+    # The changelist accepts a filter on any of the model's own fields straight from the URL
+    # (``?solution__icontains=…``, ``?price__gte=…``); on content that is an oracle for sealed
+    # words and prices, so content, attachments and versions are never filter keys here.
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.split("__", 1)[0] in {*self.content, "attachments", "versions"}:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def _unsealed(self, request, obj):
         return obj is not None and not obj.is_sealed()

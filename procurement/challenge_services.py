@@ -94,8 +94,11 @@ def tell_bidders_cancelled(challenge):
     _notify_later(challenge, "cancelled")
 
 
-def audience(challenge, kind):
-    """The users an event concerns: matching SMEs for a publication, bidders otherwise."""
+def audience(challenge, kind, object_id=None):
+    """The users an event concerns: matching SMEs for a publication, bidders otherwise.
+
+    An answer also reaches the SME that asked, which may not have started a proposal yet.
+    """
     from .models import SME, Challenge, Proposal
 
     User = get_user_model()
@@ -113,6 +116,11 @@ def audience(challenge, kind):
                 Q(status=Proposal.Status.DRAFT) | Q(status__in=Proposal.SUBMITTED_STATUSES)
             )
         smes = SME.objects.filter(pk__in=proposals.values("sme_id"))
+        if kind.startswith("answer-") and object_id is not None:
+            from .models import Clarification
+
+            asker = Clarification.objects.filter(pk=object_id).values("sme_id")
+            smes = SME.objects.filter(Q(pk__in=proposals.values("sme_id")) | Q(pk__in=asker))
     return (
         User.objects.filter(sme_memberships__sme__in=smes, is_active=True).distinct().order_by("pk")
     )
@@ -139,7 +147,7 @@ def send_notices(challenge, kind, *, object_id=None):
 
     template, context = _context(challenge, kind, object_id)
     already = ChallengeNotice.objects.filter(challenge=challenge, kind=kind).values("user_id")
-    recipients = list(audience(challenge, kind).exclude(pk__in=already))
+    recipients = list(audience(challenge, kind, object_id).exclude(pk__in=already))
     rendered = {}
     sent = 0
     for start in range(0, len(recipients), BATCH_SIZE):

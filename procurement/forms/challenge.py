@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.forms import BaseInlineFormSet, formset_factory, inlineformset_factory
 from django.utils import timezone
 from django.utils.text import slugify
@@ -74,6 +75,10 @@ class ChallengeForm(forms.ModelForm):
             "budget_min": _("A range tells SMEs the scale you expect without fixing a price."),
             "procurement_route": _("How the city can buy: a paid pilot suits new solutions best."),
             "eligibility": _("Who may submit a proposal."),
+            "eligibility_notes": _(
+                "Anything else bidders must meet, in plain words, e.g. 'Partnerships welcome; "
+                "the lead must be a local SME.'"
+            ),
             "questions_close": _("In the city's time zone. SMEs can ask questions until then."),
             "submissions_close": _(
                 "In the city's time zone. The deadline: proposals stay sealed until then."
@@ -89,6 +94,10 @@ class ChallengeForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Said in plain words here rather than as the database's budget constraint.
+        for name in ("budget_min", "budget_max"):
+            self.fields[name].validators.append(MinValueValidator(0))
+            self.fields[name].widget.attrs["min"] = "0"
         cities = City.objects.filter(memberships__user=user, cohorts__isnull=False).distinct()
         self.fields["city"].queryset = cities
         self.fields["cohort"].queryset = Cohort.objects.filter(cities__in=cities).distinct()
@@ -139,10 +148,10 @@ class WeightsAddUp:
     """Criteria weights must add up to 100, checked before anything is saved."""
 
     def check_total(self, weights):
-        if sum(weights) != 100:
+        total = sum(weights)
+        if total != 100:
             raise ValidationError(
-                _("The weights add up to %(total)s; they must add up to 100.")
-                % {"total": sum(weights)}
+                _("The weights add up to %(total)s; they must add up to 100.") % {"total": total}
             )
 
 
@@ -160,13 +169,24 @@ class BaseCriterionFormSet(WeightsAddUp, BaseInlineFormSet):
         )
 
 
+class CriterionModelForm(forms.ModelForm):
+    # The database allows 1 to 100; the form says so before the constraint would.
+    weight = forms.IntegerField(label=_("Weight (%)"), min_value=1, max_value=100)
+
+    class Meta:
+        model = Criterion
+        fields = ["name", "description", "weight"]
+
+
 CriterionFormSet = inlineformset_factory(
     Challenge,
     Criterion,
+    form=CriterionModelForm,
     formset=BaseCriterionFormSet,
     fields=["name", "description", "weight"],
     widgets={"description": forms.Textarea(attrs={"rows": 2})},
-    extra=1,
+    # Weights must reach 100 before a save, so a first draft needs room for several criteria.
+    extra=3,
     can_delete=True,
 )
 
@@ -230,6 +250,12 @@ class AmendmentForm(forms.Form):
         for name in ("questions_close", "submissions_close"):
             if cleaned.get(name):
                 cleaned[name] = in_city_zone(cleaned[name], self.challenge.city)
+                # The field shows minutes only: a time left as shown is no change, or an
+                # amendment of the criteria alone would cut a deadline's seconds off and
+                # publish that as a new deadline.
+                stored = getattr(self.challenge, name)
+                if cleaned[name] == stored.replace(second=0, microsecond=0):
+                    cleaned[name] = None
         return cleaned
 
 

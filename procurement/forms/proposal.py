@@ -1,80 +1,50 @@
-"""Forms SMEs fill in for proposals, and the content check every upload goes through."""
+"""Forms SMEs fill in for proposals, and the upload form for proposal and challenge documents.
+
+Every file goes through the portal's one upload check (``procurement.uploads``): type by
+content, size, safe name. The form adds the SHA-256 a receipt or an audit entry records.
+"""
 
 import hashlib
-import io
-import zipfile
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Proposal
 from ..models.proposal import ANSWER_FIELDS
+from ..uploads import DOCUMENT_KINDS, UploadField
 
+# Proposals carry plans and drawings: twice the registry's default for letters and certificates.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-OFFICE_TYPES = {
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    ),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    ),
-}
-
-
-def sniff_content_type(head, upload):
-    """The file's real type from its first bytes; None when it is not one we accept."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"PK\x03\x04"):
-        upload.seek(0)
-        try:
-            with zipfile.ZipFile(io.BytesIO(upload.read())) as archive:
-                types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-        except (zipfile.BadZipFile, KeyError):
-            return None
-        for marker, content_type in OFFICE_TYPES.items():
-            if marker in types:
-                return content_type
-    return None
-
-
-def check_upload(upload):
-    """Refuse files that are too big or not what they claim; return (content type, SHA-256)."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(_("Files can be at most 10 MB."))
-    upload.seek(0)
-    head = upload.read(8)
-    content_type = sniff_content_type(head, upload)
-    if content_type is None:
-        raise ValidationError(_("Upload a PDF, Word (DOCX), Excel (XLSX), PNG or JPEG file."))
-    upload.seek(0)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return content_type, digest.hexdigest()
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("PDF, DOCX, XLSX, PNG or JPEG, up to 10 MB. The type is checked by content."),
-    )
+    file = UploadField(label=_("File"), kinds=DOCUMENT_KINDS, max_bytes=MAX_UPLOAD_BYTES)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        self.content_type, self.sha256 = check_upload(upload)
-        # Only the visible label comes from the uploader; storage paths never do.
-        self.display_name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-200:]
+        checked = upload.checked
+        self.content_type = checked.kind.content_type
+        # Only the visible label comes from the uploader, made safe; storage paths never do.
+        self.display_name = checked.safe_name
+        digest = hashlib.sha256()
+        upload.seek(0)
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        self.sha256 = digest.hexdigest()
         return upload
 
 
 class ProposalForm(forms.ModelForm):
+    price = forms.DecimalField(
+        label=_("Price"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("The total you would charge the city, in the currency below."),
+    )
+
     class Meta:
         model = Proposal
         fields = [*ANSWER_FIELDS, "price", "currency"]

@@ -197,8 +197,20 @@ class Challenge(models.Model):
     def deadline_passed(self, now=None):
         return (now or timezone.now()) >= self.submissions_close
 
+    def cancelled_before_deadline(self):
+        # A close is recorded (closed_at) whenever a published challenge reaches its deadline,
+        # so a cancelled challenge without one was cancelled while still open.
+        return self.status == self.Status.CANCELLED and self.closed_at is None
+
     def proposals_unsealed(self, now=None):
-        return self.status != self.Status.DRAFT and self.deadline_passed(now)
+        """Sealed until the deadline, and for good if the city cancelled before it: bids
+        on a challenge the city gave up are never opened, so posting and cancelling cannot
+        harvest SMEs' ideas."""
+        return (
+            self.status != self.Status.DRAFT
+            and not self.cancelled_before_deadline()
+            and self.deadline_passed(now)
+        )
 
     # --- who ---------------------------------------------------------------------------
 
@@ -360,6 +372,9 @@ class Challenge(models.Model):
             raise TransitionRefused(_("Only the city's officials can cancel its challenges."))
         if not reason.strip():
             raise TransitionRefused(_("Give the reason for cancelling; every bidder will read it."))
+        # A deadline passed but not yet recorded is recorded first: the bids were due to
+        # open then, and cancelling afterwards does not seal them again.
+        self.close_if_due()
         self._refuse_unless(
             {
                 self.Status.DRAFT,

@@ -43,6 +43,7 @@ class ProposalQuerySet(models.QuerySet):
             Q(status__in=Proposal.SUBMITTED_STATUSES)
             & Q(challenge__submissions_close__lte=timezone.now())
             & ~Q(challenge__status=Challenge.Status.DRAFT)
+            & ~Q(challenge__status=Challenge.Status.CANCELLED, challenge__closed_at__isnull=True)
         )
         if is_programme_staff(user):
             readers = Q()
@@ -258,7 +259,8 @@ class Proposal(models.Model):
         if seen is not None and seen != locked.edit_mark:
             raise TransitionRefused(
                 _(
-                    "A colleague saved this proposal after you opened it. Reload, then apply your changes."
+                    "A colleague saved this proposal after you opened it, so your changes are "
+                    "not saved yet. Compare them with your colleague's version, then save again."
                 )
             )
         for name, value in values.items():

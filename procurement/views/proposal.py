@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,9 +39,10 @@ def _own(request, pk):
 def proposal_start(request, slug):
     challenge = get_visible_or_404(Challenge.objects, request.user, slug=slug)
     challenge.close_if_due()
-    sme = get_object_or_404(
-        SME.objects.filter(memberships__user=request.user), pk=request.POST.get("sme")
-    )
+    sme_id = request.POST.get("sme", "")
+    if not sme_id.isdigit():
+        raise Http404
+    sme = get_object_or_404(SME.objects.filter(memberships__user=request.user), pk=sme_id)
     try:
         proposal = Proposal.start(challenge, sme=sme, by=request.user)
     except TransitionRefused as error:
@@ -76,11 +77,14 @@ def proposal_edit(request, pk):
     proposal = _own(request, pk)
     form = ProposalForm(request.POST or None, instance=Proposal.objects.get(pk=proposal.pk))
     status = 200
+    colleague_version = []
     if request.method == "POST" and form.is_valid():
+        saved = False
         try:
             proposal.save_answers(
                 by=request.user, seen=request.POST.get("seen"), **form.cleaned_data
             )
+            saved = True
             if (
                 request.POST.get("action") == "submit"
                 and proposal.status != Proposal.Status.SUBMITTED
@@ -93,15 +97,38 @@ def proposal_edit(request, pk):
                 messages.success(request, _("Draft saved."))
             return redirect(proposal)
         except TransitionRefused as error:
-            # The posted text stays in the form so nothing typed is lost; nothing was saved.
+            # The posted text stays in the form so nothing typed is lost.
+            if saved:
+                # The save went through and only the submission was refused: say both.
+                messages.info(request, _("Your draft is saved, but it is not submitted yet."))
             _refused(request, error)
             status = 409
+            if not saved and request.POST.get("seen") != proposal.edit_mark:
+                colleague_version = _differences(form, proposal)
     return render(
         request,
         "procurement/proposal/form.html",
-        {"proposal": proposal, "challenge": proposal.challenge, "form": form},
+        {
+            "proposal": proposal,
+            "challenge": proposal.challenge,
+            "form": form,
+            "colleague_version": colleague_version,
+        },
         status=status,
     )
+
+
+def _differences(form, proposal):
+    """The saved answers a colleague changed that differ from what this member posted.
+
+    Shown beside the member's own text after a refused save, so neither version is lost
+    and the next save is made knowing what it replaces.
+    """
+    return [
+        (form[name].label, getattr(proposal, name))
+        for name in form.fields
+        if str(form.cleaned_data.get(name) or "") != str(getattr(proposal, name) or "")
+    ]
 
 
 @require_POST

@@ -70,8 +70,11 @@ def test_official_drafts_staff_publish_smes_propose_and_proposals_open_after_dea
     page.get_by_label("Questions close").fill("2030-04-20T17:00")
     page.get_by_label("Submissions close").fill("2030-05-01T17:00")
     page.get_by_label("Award expected").fill("2030-06-01T12:00")
-    page.get_by_label("Criterion", exact=False).first.fill("Impact on the problem")
-    page.get_by_label("Weight (%)").fill("100")
+    # Three criterion rows are offered; two are used, the blank one is ignored.
+    page.get_by_label("Criterion", exact=False).nth(0).fill("Impact on the problem")
+    page.get_by_label("Weight (%)").nth(0).fill("60")
+    page.get_by_label("Criterion", exact=False).nth(1).fill("Price")
+    page.get_by_label("Weight (%)").nth(1).fill("40")
     page.get_by_role("button", name="Save the draft").click()
     expect(page.get_by_text("The draft is saved.")).to_be_visible()
     page.get_by_role("button", name="Submit for approval").click()

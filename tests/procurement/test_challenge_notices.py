@@ -69,7 +69,7 @@ def open_challenge():
     return ChallengeFactory()
 
 
-def test_sme_asks_official_answers_and_bidders_hear_without_the_askers_name(
+def test_sme_asks_official_answers_and_bidders_and_the_asker_hear_without_the_askers_name(
     client, open_challenge, mailoutbox, django_capture_on_commit_callbacks
 ):
     asker_sme = VerifiedSMEFactory(city=open_challenge.city, legal_name="Asker Ltd")
@@ -100,6 +100,7 @@ def test_sme_asks_official_answers_and_bidders_hear_without_the_askers_name(
     assert "Asker Ltd" not in page and asker.email not in page
     recipients = {address for message in mailoutbox for address in message.to}
     assert {drafter.email, submitter.email} <= recipients
+    assert asker.email in recipients  # told although the asker has no proposal yet
     assert withdrawer.email not in recipients
     assert all("Asker" not in message.body for message in mailoutbox)
     assert "clarification.answered" in [e.action for e in trail(clarification)]
@@ -227,3 +228,28 @@ def test_cancel_by_someone_else_is_404(client, open_challenge):
         reverse("procurement:challenge_cancel", args=[open_challenge.slug]), {"reason": "x"}
     )
     assert response.status_code == 404
+
+
+def test_an_amendment_of_criteria_only_leaves_a_deadline_with_seconds_untouched(
+    client, open_challenge
+):
+    import re
+
+    Challenge.objects.filter(pk=open_challenge.pk).update(
+        submissions_close=open_challenge.submissions_close.replace(second=42, microsecond=5)
+    )
+    open_challenge.refresh_from_db()
+    deadline = open_challenge.submissions_close
+    client.force_login(official_of(open_challenge.city))
+    url = reverse("procurement:challenge_amend", args=[open_challenge.slug])
+    page = client.get(url).content.decode()
+    shown = {
+        name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
+        for name in ("questions_close", "submissions_close")
+    }
+    data = amendment_post(open_challenge, weights=(50, 50), submissions_close="")
+    data.update(shown)
+    assert client.post(url, data).status_code == 302
+    open_challenge.refresh_from_db()
+    assert open_challenge.submissions_close == deadline
+    assert set(open_challenge.amendments.get().changes) == {"criteria"}

@@ -59,7 +59,8 @@ def test_list_filters(client, query, expected):
 @pytest.mark.parametrize("size", [3, 30])
 def test_list_runs_constant_queries(client, django_assert_max_num_queries, size):
     ChallengeFactory.create_batch(size)
-    with django_assert_max_num_queries(8):
+    # One of them looks for challenges due to close before the list is read.
+    with django_assert_max_num_queries(9):
         assert client.get(LIST).status_code == 200
 
 
@@ -168,6 +169,34 @@ def test_form_refuses_weights_not_adding_to_100(client, jakarta_official):
     assert not Challenge.objects.exists()
 
 
+def test_weights_error_says_the_total_the_official_entered(client, jakarta_official):
+    user, city, cohort = jakarta_official
+    client.force_login(user)
+    response = client.post(
+        reverse("procurement:challenge_create"), form_data(city, cohort, weights=(60, 30))
+    )
+    assert "The weights add up to 90;" in response.content.decode()
+
+
+def test_amendment_weights_error_says_the_total_too():
+    from procurement.forms.challenge import AmendedCriteriaFormSet
+
+    data = {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0"}
+    for index, weight in enumerate((50, 20)):
+        data[f"form-{index}-name"] = f"Criterion {index}"
+        data[f"form-{index}-weight"] = str(weight)
+    formset = AmendedCriteriaFormSet(data)
+    assert not formset.is_valid()
+    assert "The weights add up to 70;" in formset.non_form_errors()[0]
+
+
+def test_a_new_challenge_form_offers_rows_for_several_criteria(client, jakarta_official):
+    user, _city, _cohort = jakarta_official
+    client.force_login(user)
+    page = client.get(reverse("procurement:challenge_create")).content.decode()
+    assert 'name="criteria-2-weight"' in page
+
+
 def test_form_refuses_a_past_deadline(client, jakarta_official):
     user, city, cohort = jakarta_official
     client.force_login(user)
@@ -247,3 +276,119 @@ def test_criteria_model_constraint():
     challenge = ChallengeFactory()
     with pytest.raises(IntegrityError):
         Criterion.objects.create(challenge=challenge, name="x", weight=0)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"budget_min": "-1"}, "budget_min"),
+        ({"questions_close": "not a date"}, "questions_close"),
+        ({"criteria-0-weight": "0", "criteria-1-weight": "100"}, "criteria"),
+        ({"criteria-0-weight": "abc"}, "criteria"),
+        ({"cohort": "999999"}, "cohort"),
+    ],
+)
+def test_bad_challenge_input_is_refused_in_plain_words_and_kept(
+    client, jakarta_official, changes, field
+):
+    user, city, cohort = jakarta_official
+    client.force_login(user)
+    response = client.post(
+        reverse("procurement:challenge_create"), {**form_data(city, cohort), **changes}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Constraint" not in page
+    assert "Shade for street vendors" in page
+    assert not Challenge.objects.exists()
+
+
+def test_list_shows_a_challenge_past_its_deadline_as_closed_even_without_the_beat(client):
+    challenge = ChallengeFactory(title="Past due")
+    Challenge.objects.filter(pk=challenge.pk).update(
+        questions_close=timezone.now() - datetime.timedelta(days=1),
+        submissions_close=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    open_only = client.get(LIST, {"status": "published"}).content.decode()
+    assert "Past due" not in open_only
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.CLOSED
+    assert "Past due" in client.get(LIST, {"status": "closed"}).content.decode()
+
+
+def test_a_refused_draft_says_at_the_top_that_it_is_not_saved(client, jakarta_official):
+    user, city, cohort = jakarta_official
+    client.force_login(user)
+    ok = client.get(reverse("procurement:challenge_create")).content.decode()
+    assert "The draft is not saved yet" not in ok
+    response = client.post(
+        reverse("procurement:challenge_create"), form_data(city, cohort, weights=(60, 30))
+    )
+    page = response.content.decode()
+    assert page.index("The draft is not saved yet") < page.index('name="title"')
+
+
+@pytest.mark.parametrize("viewer_zone", ["Asia/Kolkata", "Pacific/Auckland", "America/New_York"])
+def test_timeline_is_read_in_the_city_zone_whatever_the_officials_own_zone(
+    client, jakarta_official, viewer_zone
+):
+    user, city, cohort = jakarta_official
+    user.time_zone = viewer_zone
+    user.save()
+    client.force_login(user)
+    response = client.post(reverse("procurement:challenge_create"), form_data(city, cohort))
+    assert response.status_code == 302
+    challenge = Challenge.objects.get()
+    # 17:00 in Jakarta (UTC+7) is 10:00 UTC, not 17:00 in the official's own zone.
+    assert challenge.submissions_close == datetime.datetime(2030, 5, 1, 10, 0, tzinfo=datetime.UTC)
+    page = client.get(reverse("procurement:challenge_edit", args=[challenge.slug])).content.decode()
+    assert 'value="2030-05-01T17:00"' in page
+
+
+def test_amendment_times_are_read_in_the_city_zone_whatever_the_officials_own_zone(client):
+    challenge = ChallengeFactory(
+        city=CityFactory(slug="jkt", country="ID", time_zone="Asia/Jakarta"),
+        submissions_close=datetime.datetime(2030, 5, 1, 10, 0, tzinfo=datetime.UTC),
+        questions_close=datetime.datetime(2030, 4, 20, 10, 0, tzinfo=datetime.UTC),
+        award_expected=datetime.datetime(2030, 6, 1, 10, 0, tzinfo=datetime.UTC),
+    )
+    official = official_of(challenge.city, user=UserFactory(time_zone="Asia/Kolkata"))
+    client.force_login(official)
+    url = reverse("procurement:challenge_amend", args=[challenge.slug])
+    assert 'value="2030-05-01T17:00"' in client.get(url).content.decode()
+    data = {
+        "summary": "Two more days.",
+        "questions_close": "2030-04-20T17:00",
+        "submissions_close": "2030-05-03T17:00",
+        "criteria-TOTAL_FORMS": "0",
+        "criteria-INITIAL_FORMS": "0",
+    }
+    for index, criterion in enumerate(challenge.criteria.all()):
+        data[f"criteria-{index}-name"] = criterion.name
+        data[f"criteria-{index}-weight"] = str(criterion.weight)
+        data["criteria-TOTAL_FORMS"] = data["criteria-INITIAL_FORMS"] = str(index + 1)
+    response = client.post(url, data)
+    assert response.status_code == 302
+    challenge.refresh_from_db()
+    assert challenge.submissions_close == datetime.datetime(2030, 5, 3, 10, 0, tzinfo=datetime.UTC)
+    assert challenge.questions_close == datetime.datetime(2030, 4, 20, 10, 0, tzinfo=datetime.UTC)
+
+
+def test_a_visitor_of_an_open_challenge_is_told_how_to_ask_and_propose(client):
+    challenge = ChallengeFactory()
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert "Sign in as a member of a registered SME" in page
+    assert reverse("procurement:sme_register") in page
+    client.force_login(UserFactory())
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert "Register your SME" in page
+
+
+def test_no_invitation_to_propose_once_a_challenge_is_closed(client):
+    challenge = ChallengeFactory()
+    Challenge.objects.filter(pk=challenge.pk).update(
+        questions_close=timezone.now() - datetime.timedelta(days=1),
+        submissions_close=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert "Want to propose a solution?" not in page

@@ -85,6 +85,30 @@ def test_a_colleagues_newer_save_is_not_overwritten_blind(client):
     assert proposal.solution == "First's newer text"
 
 
+def test_after_a_refused_save_both_versions_are_on_the_page_and_a_second_save_goes_through(
+    client,
+):
+    proposal = ProposalFactory()
+    first, second = member_of(proposal.sme), member_of(proposal.sme)
+    stale_mark = proposal.edit_mark
+    proposal.save_answers(by=first, solution="First's newer text")
+    client.force_login(second)
+    response = client.post(
+        edit_url(proposal), {**ANSWERS, "solution": "Second's text", "seen": stale_mark}
+    )
+    page = response.content.decode()
+    colleague_box = page.split("Your colleague's saved version")[1].split("</section>")[0]
+    assert "First&#x27;s newer text" in colleague_box
+    assert "Second&#x27;s text" in page.split("</section>", 1)[1]
+    proposal.refresh_from_db()
+    response = client.post(
+        edit_url(proposal), {**ANSWERS, "solution": "Merged text", "seen": proposal.edit_mark}
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.solution == "Merged text"
+
+
 def test_form_opened_before_deadline_and_posted_after_is_refused_and_draft_kept(client):
     proposal = ProposalFactory(solution="Original")
     client.force_login(member_of(proposal.sme))
@@ -102,6 +126,36 @@ def test_form_opened_before_deadline_and_posted_after_is_refused_and_draft_kept(
     assert proposal.solution == "Original"
     challenge = Challenge.objects.get(pk=proposal.challenge_id)
     assert challenge.status == Challenge.Status.CLOSED  # closed on first access
+
+
+def test_a_negative_price_is_refused_in_plain_words_and_the_text_kept(client):
+    proposal = ProposalFactory()
+    client.force_login(member_of(proposal.sme))
+    response = client.post(
+        edit_url(proposal), {**ANSWERS, "price": "-5", "seen": proposal.edit_mark}
+    )
+    page = response.content.decode()
+    assert "greater than or equal to 0" in page
+    assert "proposal_price_not_negative" not in page
+    assert "Floating stalls" in page
+    proposal.refresh_from_db()
+    assert proposal.solution != "Floating stalls"
+
+
+def test_save_and_submit_with_a_missing_answer_says_the_draft_is_saved(client):
+    proposal = ProposalFactory(solution="", approach="")
+    client.force_login(member_of(proposal.sme))
+    response = client.post(
+        edit_url(proposal),
+        {**ANSWERS, "approach": "", "action": "submit", "seen": proposal.edit_mark},
+    )
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Your draft is saved, but it is not submitted yet." in page
+    assert "Complete these before submitting: approach." in page
+    proposal.refresh_from_db()
+    assert proposal.solution == "Floating stalls"
+    assert proposal.status == Proposal.Status.DRAFT
 
 
 def test_withdraw_after_deadline_through_the_page_is_refused(client):
@@ -127,6 +181,14 @@ def test_non_member_gets_404_on_every_proposal_page(client):
         assert client.post(reverse(f"procurement:{name}", args=[proposal.pk])).status_code == 404
 
 
+@pytest.mark.parametrize("sme", ["abc", "", "1.5"])
+def test_starting_a_proposal_for_a_malformed_sme_is_a_404(client, sme):
+    challenge = ChallengeFactory()
+    client.force_login(member_of(VerifiedSMEFactory(city=challenge.city)))
+    url = reverse("procurement:proposal_start", args=[challenge.slug])
+    assert client.post(url, {"sme": sme}).status_code == 404
+
+
 def test_ineligible_sme_cannot_start(client):
     challenge = ChallengeFactory()
     sme = VerifiedSMEFactory(city=challenge.city, verification="pending")
@@ -141,8 +203,9 @@ def docx_bytes():
         archive.writestr(
             "[Content_Types].xml",
             '<Types><Override ContentType="application/vnd.openxmlformats-officedocument.'
-            'wordprocessingml.document.main+xml"/></Types>',
+            'wordprocessingml.document.main+xml" PartName="/word/document.xml"/></Types>',
         )
+        archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
 
 
@@ -172,15 +235,56 @@ def test_attachments_are_checked_by_content(client, settings, tmp_path, content,
 
 
 def test_attachments_over_the_size_limit_are_refused(client, settings, tmp_path, monkeypatch):
-    from procurement.forms import proposal as proposal_forms
+    from procurement.forms.proposal import UploadForm
 
-    monkeypatch.setattr(proposal_forms, "MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr(UploadForm.base_fields["file"], "max_bytes", 10)
     settings.MEDIA_ROOT = tmp_path
     proposal = ProposalFactory()
     client.force_login(member_of(proposal.sme))
     upload = SimpleUploadedFile("big.pdf", b"%PDF-" + b"x" * 20)
-    client.post(reverse("procurement:attachment_upload", args=[proposal.pk]), {"file": upload})
+    response = client.post(
+        reverse("procurement:attachment_upload", args=[proposal.pk]), {"file": upload}, follow=True
+    )
     assert not proposal.attachments.exists()
+    assert "at most 10" in response.content.decode()
+
+
+def test_proposal_attachments_may_be_up_to_ten_megabytes():
+    from procurement.forms.proposal import UploadForm
+
+    assert UploadForm.base_fields["file"].max_bytes == 10 * 1024 * 1024
+
+
+def test_an_attachment_is_listed_under_a_safe_name_with_the_extension_of_its_content(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    proposal = ProposalFactory()
+    client.force_login(member_of(proposal.sme))
+    upload = SimpleUploadedFile("Site plan <v2>.exe", b"%PDF-1.7\n...")
+    client.post(reverse("procurement:attachment_upload", args=[proposal.pk]), {"file": upload})
+    assert proposal.attachments.get().name == "Site-plan-v2.pdf"
+    assert proposal.attachments.get().content_type == "application/pdf"
+
+
+def test_an_empty_attachment_is_refused_with_a_reason(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    proposal = ProposalFactory()
+    client.force_login(member_of(proposal.sme))
+    response = client.post(
+        reverse("procurement:attachment_upload", args=[proposal.pk]),
+        {"file": SimpleUploadedFile("empty.pdf", b"")},
+        follow=True,
+    )
+    assert not proposal.attachments.exists()
+    assert "empty" in response.content.decode()
+
+
+def test_there_is_one_upload_check_in_the_portal():
+    from procurement.forms import proposal as proposal_forms
+
+    assert not hasattr(proposal_forms, "check_upload")
+    assert not hasattr(proposal_forms, "sniff_content_type")
 
 
 @pytest.mark.parametrize("size", [2, 20])
@@ -211,3 +315,74 @@ def test_sme_dashboard_runs_constant_queries(client, django_assert_max_num_queri
     client.force_login(member)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_a_reader_after_the_deadline_sees_solution_not_your_solution(client):
+    from tests.factories import official_of
+
+    proposal = ProposalFactory()
+    proposal.submit(by=member_of(proposal.sme))
+    Challenge.objects.filter(pk=proposal.challenge_id).update(
+        questions_close=timezone.now() - datetime.timedelta(days=1),
+        submissions_close=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    client.force_login(official_of(proposal.challenge.city))
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Your solution" not in page
+    assert "<dt>Solution</dt>" in page
+
+
+def test_members_are_told_a_file_change_resubmits_a_submitted_proposal(client):
+    proposal = ProposalFactory()
+    member = member_of(proposal.sme)
+    proposal.submit(by=member)
+    client.force_login(member)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "resubmits the proposal at once" in page
+
+
+def test_sme_dashboard_says_when_a_challenge_is_cancelled_or_closed(client):
+    sme = VerifiedSMEFactory()
+    cancelled = ProposalFactory(sme=sme, challenge=ChallengeFactory(city=sme.city, title="Gone"))
+    closed = ProposalFactory(sme=sme, challenge=ChallengeFactory(city=sme.city, title="Past"))
+    ProposalFactory(sme=sme, challenge=ChallengeFactory(city=sme.city, title="Running"))
+    Challenge.objects.filter(pk=cancelled.challenge_id).update(status=Challenge.Status.CANCELLED)
+    Challenge.objects.filter(pk=closed.challenge_id).update(
+        questions_close=timezone.now() - datetime.timedelta(days=1),
+        submissions_close=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    client.force_login(member_of(sme))
+    page = " ".join(client.get(reverse("dashboard")).content.decode().split())
+    assert "Gone</a> · " in page and "challenge cancelled" in page
+    assert page.count("· closed ") == 1
+    assert page.count("· closes ") == 1
+
+
+def test_a_draft_on_a_cancelled_challenge_says_cancelled_not_deadline_passed(client):
+    proposal = ProposalFactory()
+    Challenge.objects.filter(pk=proposal.challenge_id).update(
+        status=Challenge.Status.CANCELLED, cancellation_reason="Budget withdrawn."
+    )
+    client.force_login(member_of(proposal.sme))
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "The city cancelled this challenge" in page
+    assert "Budget withdrawn." in page
+    assert "The deadline has passed" not in page
+
+
+def test_withdrawing_asks_for_a_second_click_that_explains_what_it_means(client):
+    proposal = ProposalFactory()
+    member = member_of(proposal.sme)
+    proposal.submit(by=member)
+    client.force_login(member)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "<summary" in page.split("Withdraw the proposal")[0].rsplit("<details", 1)[1]
+    assert "only before the deadline" in page
+
+
+def test_the_proposal_form_says_what_is_needed_to_submit_and_where_files_go(client):
+    proposal = ProposalFactory()
+    client.force_login(member_of(proposal.sme))
+    page = client.get(edit_url(proposal)).content.decode()
+    assert "the solution, the approach and the price are needed" in page
+    assert "files are added on the proposal" in page

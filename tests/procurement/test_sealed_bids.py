@@ -186,3 +186,72 @@ def test_csv_export_defuses_formulas_in_names(client, sealed):
     client.force_login(official_of(sealed.challenge.city))
     body = client.get(reverse("procurement:proposal_table_csv", args=[sealed.challenge.slug]))
     assert "'=HYPERLINK" in body.content.decode()
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        {"solution__icontains": "floating"},
+        {"price__gte": "1"},
+        {"attachments__name__icontains": "design"},
+        {"versions__digest__isnull": "False"},
+    ],
+)
+def test_admin_list_filters_cannot_probe_sealed_content(client, sealed, lookup):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(reverse("admin:procurement_proposal_changelist"), lookup)
+    assert response.status_code in (302, 400)
+    assert sealed.sme.legal_name not in response.content.decode()
+
+
+def test_admin_list_filters_on_metadata_still_work(client, sealed):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(reverse("admin:procurement_proposal_changelist"), {"status": "submitted"})
+    assert response.status_code == 200
+    assert sealed.sme.legal_name in response.content.decode()
+
+
+def test_admin_cannot_move_a_published_deadline_to_open_the_proposals(client, sealed):
+    challenge = sealed.challenge
+    deadline = challenge.submissions_close
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:procurement_challenge_change", args=[challenge.pk])
+    page = client.get(url).content.decode()
+    assert 'name="submissions_close' not in page
+    assert 'name="criteria-0-weight"' not in page
+    challenge.refresh_from_db()
+    assert challenge.submissions_close == deadline
+
+
+def test_admin_still_edits_a_draft_challenges_timeline(client):
+    from tests.factories import ChallengeFactory
+
+    draft = ChallengeFactory(status=Challenge.Status.DRAFT)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:procurement_challenge_change", args=[draft.pk]))
+    assert 'name="submissions_close' in page.content.decode()
+
+
+def test_bids_on_a_challenge_cancelled_before_its_deadline_are_never_opened(client, sealed):
+    official = official_of(sealed.challenge.city)
+    sealed.challenge.cancel(by=official, reason="Budget withdrawn.")
+    unseal(sealed)
+    sealed.challenge.refresh_from_db()
+    assert not sealed.challenge.can_read_proposals(official)
+    for who, reader in readers(sealed).items():
+        assert not Proposal.objects.visible_to(reader).exists(), who
+        client.force_login(reader)
+        for url in routes(sealed):
+            assert client.get(url).status_code == 404, (who, url)
+    sealed.refresh_from_db()
+    assert sealed.is_sealed()
+
+
+def test_bids_stay_open_to_readers_when_a_challenge_is_cancelled_after_its_deadline(client, sealed):
+    official = official_of(sealed.challenge.city)
+    unseal(sealed)
+    sealed.challenge.refresh_from_db()
+    sealed.challenge.cancel(by=official, reason="No proposal met the outcomes.")
+    assert sealed.challenge.closed_at is not None
+    client.force_login(official)
+    assert client.get(routes(sealed)[0]).status_code == 200
