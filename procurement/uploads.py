@@ -96,10 +96,14 @@ def _zip_contains(upload, member):
 
 
 def safe_file_name(name, kind):
-    """A name fit for a Content-Disposition header: plain letters, digits, dots and dashes."""
+    """A name fit for a Content-Disposition header: letters and digits of any script (a Thai
+    or Vietnamese name stays readable), dots and dashes; the extension of the checked kind."""
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._")[:80] or "document"
+    stem = "".join(
+        char if unicodedata.category(char)[0] in "LMN" or char in "._-" else " "
+        for char in unicodedata.normalize("NFC", stem)
+    )
+    stem = re.sub(r"\s+", "-", stem.strip()).strip("-._")[:80] or "document"
     return f"{stem}.{kind.extension}"
 
 
@@ -126,9 +130,9 @@ def check_upload(upload, *, kinds=ALL_KINDS, max_bytes=DEFAULT_MAX_BYTES):
     kind = detect_kind(upload, kinds)
     if kind is None:
         raise ValidationError(
-            _("The file's content is not a %(kinds)s file, whatever its name says."),
+            _("The file's content is not one of these kinds: %(kinds)s. Its name does not count."),
             code="wrong_type",
-            params={"kinds": _(" or ").join(k.label for k in kinds)},
+            params={"kinds": ", ".join(str(k.label) for k in kinds)},
         )
     return CheckedUpload(kind=kind, safe_name=safe_file_name(name, kind), size=upload.size)
 

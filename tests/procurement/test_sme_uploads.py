@@ -74,13 +74,22 @@ def test_safe_name_never_carries_path_or_odd_characters():
     )
 
 
+def test_safe_name_keeps_thai_and_vietnamese_names_readable():
+    assert uploads.safe_file_name("ใบอนุญาต ประกอบธุรกิจ.pdf", uploads.PDF) == (
+        "ใบอนุญาต-ประกอบธุรกิจ.pdf"
+    )
+    assert uploads.safe_file_name("Giấy phép kinh doanh.pdf", uploads.PDF) == (
+        "Giấy-phép-kinh-doanh.pdf"
+    )
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
         (
             SimpleUploadedFile("certificate.pdf", b"MZ\x90\x00 not a pdf"),
-            "not a PDF or PNG or JPEG",
+            "not one of these kinds: PDF, PNG, JPEG",
         ),
         (SimpleUploadedFile("certificate.pdf", b""), "empty"),
         (pdf_upload(content=PDF_BYTES + b"\x00" * (6 * 1024 * 1024)), "at most 5.0"),
