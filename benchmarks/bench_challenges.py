@@ -25,6 +25,7 @@ REQUESTS_PER_THREAD = 40
 def ensure_data():
     from cohorts.models import City, Cohort
     from procurement.models import SME, Challenge, Clarification, Criterion, Proposal, Sector
+    from procurement.models.sme import normalise_registration_number
 
     if Challenge.objects.filter(slug__startswith="bench-").count() >= CHALLENGES:
         return
@@ -44,7 +45,7 @@ def ensure_data():
         SME.objects.bulk_create(
             SME(
                 legal_name=f"Bench SME {n}", slug=f"bench-sme-{n}", registration_number=f"B{n}",
-                country="TH", city=cities[n % 8], verification="verified",
+                registration_key=normalise_registration_number(f"B{n}"), country="TH", city=cities[n % 8], verification="verified",
             )
             for n in range(SMES)
         )  # fmt: skip
