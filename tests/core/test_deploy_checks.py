@@ -1,5 +1,11 @@
 """`check --deploy` refuses a production configuration that would weaken the login limits."""
 
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
 from resilience_portal.checks import shared_cache_for_rate_limits
 
 
@@ -15,3 +21,21 @@ def test_deploy_check_passes_with_redis(settings):
     settings.REDIS_URL = "redis://127.0.0.1:6379/0"
 
     assert shared_cache_for_rate_limits(None) == []
+
+
+def test_the_web_server_refuses_to_start_without_a_secret_key():
+    environment = {
+        k: v for k, v in os.environ.items() if k not in {"DJANGO_SECRET_KEY", "DJANGO_DEBUG"}
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import resilience_portal.wsgi"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "Set DJANGO_SECRET_KEY" in result.stderr
