@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resilience_portal import audit, mail
+from resilience_portal.invitations import SignedInvitation
 
 from .city import City, CityMembership
 from .refusal import Refused
@@ -18,32 +19,21 @@ INVITATION_SALT = "cohorts.city-invitation"
 INVITATION_LIFETIME = timedelta(days=14)
 
 
-class CityInvitation(models.Model):
+class CityInvitation(SignedInvitation):
+    signing_salt = INVITATION_SALT
+    lifetime = INVITATION_LIFETIME
+
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(_("e-mail address"))
     role = models.CharField(
         _("role"),
         max_length=10,
         choices=CityMembership.Role.choices,
         default=CityMembership.Role.MEMBER,
     )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
-    class Meta:
+    class Meta(SignedInvitation.Meta):
         verbose_name = _("city invitation")
         verbose_name_plural = _("city invitations")
-        ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.email} → {self.city}"
@@ -51,21 +41,15 @@ class CityInvitation(models.Model):
     def get_absolute_url(self):
         return reverse("cohorts:invitation", kwargs={"token": self.token})
 
-    @property
-    def token(self):
-        return signing.dumps({"invitation": self.pk}, salt=INVITATION_SALT)
-
     @classmethod
     def from_token(cls, token):
         try:
-            payload = signing.loads(
-                token, salt=INVITATION_SALT, max_age=INVITATION_LIFETIME.total_seconds()
-            )
+            invitation_id = cls.id_from_token(token)
         except signing.SignatureExpired as error:
             raise Refused(_("This invitation has expired; ask for a new one.")) from error
         except signing.BadSignature as error:
             raise Refused(_("This invitation link is not valid.")) from error
-        invitation = cls.objects.select_related("city").filter(pk=payload["invitation"]).first()
+        invitation = cls.objects.select_related("city").filter(pk=invitation_id).first()
         if invitation is None:
             raise Refused(_("This invitation link is not valid."))
         return invitation

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City
 from resilience_portal import audit
+from resilience_portal.invitations import SignedInvitation
 from resilience_portal.permissions import Role, has_role
 from resilience_portal.storage import private_storage
 
@@ -486,24 +487,17 @@ INVITATION_SALT = "procurement.sme-invitation"
 INVITATION_MAX_AGE = timedelta(days=14)
 
 
-class SMEInvitation(models.Model):
+class SMEInvitation(SignedInvitation):
     """An owner's invitation for a colleague to join as a member, by e-mail."""
 
-    sme = models.ForeignKey(SME, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(_("e-mail address"))
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    signing_salt = INVITATION_SALT
+    lifetime = INVITATION_MAX_AGE
 
-    class Meta:
+    sme = models.ForeignKey(SME, on_delete=models.CASCADE, related_name="invitations")
+
+    class Meta(SignedInvitation.Meta):
         verbose_name = _("SME invitation")
         verbose_name_plural = _("SME invitations")
-        ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.email} → {self.sme}"
@@ -511,18 +505,14 @@ class SMEInvitation(models.Model):
     def get_absolute_url(self):
         return reverse("procurement:sme_invitation", kwargs={"token": self.token})
 
-    @property
-    def token(self):
-        return signing.dumps({"invitation": self.pk}, salt=INVITATION_SALT)
-
     @classmethod
     def from_token(cls, token):
         """The open invitation behind a signed link, or None if forged, expired or used."""
         try:
-            payload = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+            invitation_id = cls.id_from_token(token)
         except signing.BadSignature:
             return None
-        invitation = cls.objects.select_related("sme").filter(pk=payload.get("invitation")).first()
+        invitation = cls.objects.select_related("sme").filter(pk=invitation_id).first()
         if invitation is None or invitation.accepted_at is not None:
             return None
         return invitation
