@@ -144,3 +144,23 @@ def test_a_wrong_code_is_refused_at_sign_in(client):
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     assert client.get("/cohorts/new/").status_code == 302
+
+
+def test_demo_staff_sign_in_with_the_printed_secret(client, settings, capsys):
+    from django.core.management import call_command
+
+    from resilience_portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    printed = capsys.readouterr().out
+    client.post(
+        reverse("account_login"),
+        {"login": "staff@demo.resilience.test", "password": DEMO_PASSWORD},
+    )
+
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
+
+    assert DEMO_TOTP_SECRET in printed
+    assert "recovery codes:" in printed
+    assert client.get("/cohorts/new/").status_code == 200
