@@ -4,6 +4,7 @@
 from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
@@ -23,7 +24,7 @@ from procurement.models import (
 )
 from resilience_portal import demo
 from resilience_portal.models import User
-from tests.factories import ChallengeFactory
+from tests.factories import PDF_BYTES, ChallengeFactory, ProposalFactory, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -168,12 +169,30 @@ def test_every_route_of_the_demo_answers_signed_in_users_privately(settings):
         "procurement:sme_document",
         "procurement:proposal_detail",
         "procurement:proposal_table_csv",
-        "procurement:attachment_download",
         "procurement:receipt_content",
     ]:
         reached = [reverse(name, kwargs=kwargs) for kwargs in parameters[name]]
         assert set(reached) & opened, f"no demo identity opened {name}"
     assert set(private) <= opened
+
+
+def test_a_proposal_attachment_download_is_private(client):
+    # The demo's proposals carry no attachments, so this download gets its own walk.
+    proposal = ProposalFactory()
+    client.force_login(member_of(proposal.sme))
+    upload = SimpleUploadedFile("plan.pdf", PDF_BYTES, content_type="application/pdf")
+    uploaded = client.post(
+        reverse("procurement:attachment_upload", args=[proposal.pk]), {"file": upload}
+    )
+    attachment = proposal.attachments.get()
+
+    response = client.get(
+        reverse("procurement:attachment_download", args=[proposal.pk, attachment.pk])
+    )
+
+    assert response.status_code == 200
+    assert_private(uploaded, "upload", "member")
+    assert_private(response, "download", "member")
 
 
 def test_public_pages_stay_cacheable_for_visitors(client):
