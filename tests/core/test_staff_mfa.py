@@ -164,3 +164,12 @@ def test_demo_staff_sign_in_with_the_printed_secret(client, settings, capsys):
     assert DEMO_TOTP_SECRET in printed
     assert "recovery codes:" in printed
     assert client.get("/cohorts/new/").status_code == 200
+
+
+def test_preferences_lead_to_the_second_factor_and_recovery_codes(client):
+    client.force_login(StaffFactory())
+
+    response = client.get(reverse("preferences"))
+
+    assert reverse("mfa_index") in response.text
+    assert client.get(reverse("mfa_index")).status_code == 200
