@@ -7,7 +7,10 @@ content, size, safe name. The form adds the SHA-256 a receipt or an audit entry 
 import hashlib
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from resilience_portal import scanning
 
 from ..models import Proposal
 from ..models.proposal import ANSWER_FIELDS
@@ -15,6 +18,15 @@ from ..uploads import DOCUMENT_KINDS, UploadField
 
 # Proposals carry plans and drawings: twice the registry's default for letters and certificates.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def uploaded_message(message, stored):
+    """The confirmation after an upload, saying so when the file waits for the virus scanner."""
+    if scanning.scan_status(stored) != scanning.ScanStatus.AWAITING:
+        return message
+    return format_lazy(
+        "{} {}", message, _("It is awaiting a virus scan; until then only you can open it.")
+    )
 
 
 class UploadForm(forms.Form):
@@ -26,6 +38,7 @@ class UploadForm(forms.Form):
         self.content_type = checked.kind.content_type
         # Only the visible label comes from the uploader, made safe; storage paths never do.
         self.display_name = checked.safe_name
+        self.scan_status = checked.scan_status
         digest = hashlib.sha256()
         upload.seek(0)
         for chunk in upload.chunks():
