@@ -167,6 +167,15 @@ def too_large(size, max_bytes):
     )
 
 
+def uploaded_message(message, stored):
+    """The confirmation after an upload, saying so when the file waits for the virus scanner."""
+    if scanning.scan_status(stored) != scanning.ScanStatus.AWAITING:
+        return message
+    return format_lazy(
+        "{} {}", message, _("It is awaiting a virus scan; until then only you can open it.")
+    )
+
+
 def scan_upload(upload, *, safe_name):
     """The scanner's status for an upload, or a refusal if it is infected; the view records
     the refusal with ``scanning.audit_infected`` (the form knows no uploader)."""

@@ -7,10 +7,7 @@ content, size, safe name. The form adds the SHA-256 a receipt or an audit entry 
 import hashlib
 
 from django import forms
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-
-from resilience_portal import scanning
 
 from ..models import Proposal
 from ..models.proposal import ANSWER_FIELDS
@@ -18,15 +15,6 @@ from ..uploads import DOCUMENT_KINDS, UploadField
 
 # Proposals carry plans and drawings: twice the registry's default for letters and certificates.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-def uploaded_message(message, stored):
-    """The confirmation after an upload, saying so when the file waits for the virus scanner."""
-    if scanning.scan_status(stored) != scanning.ScanStatus.AWAITING:
-        return message
-    return format_lazy(
-        "{} {}", message, _("It is awaiting a virus scan; until then only you can open it.")
-    )
 
 
 class UploadForm(forms.Form):

@@ -33,7 +33,7 @@ from ..forms.challenge import (
     CriterionFormSet,
     QuestionForm,
 )
-from ..forms.proposal import UploadForm, uploaded_message
+from ..forms.proposal import UploadForm
 from ..models import (
     SME,
     Challenge,
@@ -42,6 +42,7 @@ from ..models import (
     Proposal,
     TransitionRefused,
 )
+from ..uploads import uploaded_message
 
 
 def _refused(request, error):

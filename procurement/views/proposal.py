@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from resilience_portal import scanning
 from resilience_portal.permissions import get_visible_or_404
 
-from ..forms.proposal import ProposalForm, UploadForm, uploaded_message
+from ..forms.proposal import ProposalForm, UploadForm
 from ..models import (
     SME,
     Challenge,
@@ -19,6 +19,7 @@ from ..models import (
     ProposalVersion,
     TransitionRefused,
 )
+from ..uploads import uploaded_message
 
 
 def _refused(request, error):

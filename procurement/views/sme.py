@@ -21,7 +21,6 @@ from resilience_portal.permissions import (
 )
 
 from .. import sme_services
-from ..forms.proposal import uploaded_message
 from ..forms.sme import (
     COUNTRY_NAMES,
     DirectoryFilterForm,
@@ -34,6 +33,7 @@ from ..forms.sme import (
 )
 from ..models import SME, SMEDocument, SMEInvitation, SMEMembership
 from ..models.sme import display_name_key, normalise_registration_number
+from ..uploads import uploaded_message
 
 DIRECTORY_PAGE_SIZE = 25
 
