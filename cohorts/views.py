@@ -50,6 +50,7 @@ AUDIT_LABELS = {
     "application.saved": _lazy("Draft saved"),
     "application.submitted": _lazy("Application submitted"),
     "application.withdrawn": _lazy("Application withdrawn"),
+    "upload.infected": _lazy("Upload refused: the virus scanner found malware"),
     "application.review_started": _lazy("Review started"),
     "review.conflict_declared": _lazy("Conflict of interest declared"),
     "review.submitted": _lazy("Review submitted"),
