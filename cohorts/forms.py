@@ -5,6 +5,9 @@ from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+# The portal's one upload check; the letter keeps its own PDF rule but shares the scan.
+from procurement.uploads import PDF, safe_file_name, scan_upload
+
 from .models import (
     LETTER_MAX_BYTES,
     MAX_SCORE,
@@ -183,6 +186,9 @@ class ApplicationForm(forms.ModelForm):
         letter.seek(0)
         if head != PDF_MAGIC:
             raise forms.ValidationError(_("The letter must be a PDF file."))
+        self.instance.leadership_letter_scan_status = scan_upload(
+            letter, safe_name=safe_file_name(letter.name, PDF)
+        )
         return letter
 
 

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from resilience_portal import audit
+from resilience_portal import audit, scanning
 from resilience_portal.permissions import (
     get_visible_or_404,
     is_programme_staff,
     programme_staff_required,
 )
+from resilience_portal.scanning import ScanStatus
 
 from . import services
 from .forms import (
@@ -49,6 +50,7 @@ AUDIT_LABELS = {
     "application.saved": _lazy("Draft saved"),
     "application.submitted": _lazy("Application submitted"),
     "application.withdrawn": _lazy("Application withdrawn"),
+    "upload.infected": _lazy("Upload refused: the virus scanner found malware"),
     "application.review_started": _lazy("Review started"),
     "review.conflict_declared": _lazy("Conflict of interest declared"),
     "review.submitted": _lazy("Review submitted"),
@@ -300,7 +302,13 @@ def application_edit(request, pk):
                 messages.error(request, refusal.message)
                 return redirect(application)
             if "submit" not in request.POST:
-                messages.success(request, _("Your draft is saved."))
+                held = application.leadership_letter_scan_status == ScanStatus.AWAITING
+                messages.success(
+                    request,
+                    _("Your draft is saved. The letter is awaiting a virus scan.")
+                    if held and "leadership_letter" in form.changed_data
+                    else _("Your draft is saved."),
+                )
                 return redirect("cohorts:application_edit", pk=application.pk)
             try:
                 application.submit(by=request.user)
@@ -310,6 +318,7 @@ def application_edit(request, pk):
                 return redirect("cohorts:application_edit", pk=application.pk)
             messages.success(request, _("Your application is submitted. Thank you!"))
             return redirect(application)
+        scanning.audit_infected(form, target=application, by=request.user)
         messages.error(request, _("Please correct the errors below; nothing was saved yet."))
     return render(
         request,
@@ -345,7 +354,7 @@ def application_withdraw(request, pk):
 @login_required
 def application_letter(request, pk):
     application = _application_or_404(request, pk)
-    if not application.leadership_letter:
+    if not application.leadership_letter or not scanning.may_download(application, request.user):
         raise Http404
     return FileResponse(
         application.leadership_letter.open("rb"),

@@ -8,6 +8,7 @@ from cohorts.models import City, CityMembership, Cohort
 from procurement.models import SME, SMEMembership
 from resilience_portal.models import User
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
+from resilience_portal.scanning import ScanStatus
 
 PASSWORD = "a-long-and-unusual-passphrase"
 
@@ -144,6 +145,7 @@ class CityApplicationFactory(factory.django.DjangoModelFactory):
     sme_ecosystem = "An incubator and two business associations."
     leadership_commitment = "The mayor sponsors the programme."
     leadership_letter = factory.django.FileField(filename="letter.pdf", data=LEADERSHIP_LETTER)
+    leadership_letter_scan_status = ScanStatus.CLEAN
 
 
 class SubmittedApplicationFactory(CityApplicationFactory):
@@ -203,6 +205,7 @@ class CompleteSMEFactory(SMEFactory):
             original_name="certificate.pdf",
             content_type="application/pdf",
             size=len(PDF_BYTES),
+            scan_status=ScanStatus.CLEAN,
         )
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City, CityMembership, Cohort
-from resilience_portal import audit
+from resilience_portal import audit, scanning
 from resilience_portal.permissions import is_programme_staff
 
 from .sme import SME, Sector
@@ -494,13 +494,20 @@ class ChallengeAttachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    scan_status = scanning.status_field()
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self):
         return self.name
+
+
+scanning.register(ChallengeAttachment)
 
 
 class Amendment(models.Model):

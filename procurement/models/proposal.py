@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City
-from resilience_portal import audit
+from resilience_portal import audit, scanning
 from resilience_portal.permissions import is_programme_staff
 from resilience_portal.storage import private_storage
 
@@ -305,7 +305,9 @@ class Proposal(models.Model):
         self._reload(locked)
 
     @transaction.atomic
-    def add_attachment(self, *, by, upload, name, content_type, sha256):
+    def add_attachment(
+        self, *, by, upload, name, content_type, sha256, scan_status=scanning.ScanStatus.AWAITING
+    ):
         locked, now = self._lock_for_change(by)
         attachment = ProposalAttachment.objects.create(
             proposal=locked,
@@ -315,6 +317,7 @@ class Proposal(models.Model):
             size=upload.size,
             sha256=sha256,
             uploaded_by=by,
+            scan_status=scan_status,
         )
         audit.record(locked, "proposal.attachment_added", actor=by, sha256=sha256)
         if locked.status == self.Status.SUBMITTED:
@@ -378,6 +381,7 @@ class ProposalAttachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    scan_status = scanning.status_field()
 
     objects = ProposalAttachmentQuerySet.as_manager()
 
@@ -386,6 +390,9 @@ class ProposalAttachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+scanning.register(ProposalAttachment)
 
 
 class ProposalVersionQuerySet(models.QuerySet):

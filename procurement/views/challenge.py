@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from resilience_portal import audit
+from resilience_portal import audit, scanning
 from resilience_portal.permissions import (
     Role,
     get_visible_or_404,
@@ -42,6 +42,7 @@ from ..models import (
     Proposal,
     TransitionRefused,
 )
+from ..uploads import uploaded_message
 
 
 def _refused(request, error):
@@ -89,7 +90,7 @@ def challenge_detail(request, slug):
         "problem_html": markdown.render(challenge.problem_statement),
         "outcomes_html": markdown.render(challenge.desired_outcomes),
         "criteria": challenge.criteria.all(),
-        "attachments": challenge.attachments.all(),
+        "attachments": [a for a in challenge.attachments.all() if scanning.may_download(a, user)],
         "amendments": challenge.amendments.all(),
         "answered": challenge.clarifications.answered(),
         "is_official": is_official,
@@ -311,11 +312,21 @@ def challenge_attachment_upload(request, slug):
             content_type=form.content_type,
             size=upload.size,
             sha256=form.sha256,
+            uploaded_by=request.user,
+            scan_status=form.scan_status,
         )
         audit.record(
             challenge, "challenge.attachment_added", actor=request.user, sha256=attachment.sha256
         )
+        messages.success(
+            request,
+            uploaded_message(
+                _("“%(name)s” is added to the challenge's documents.") % {"name": attachment.name},
+                attachment,
+            ),
+        )
     else:
+        scanning.audit_infected(form, target=challenge, by=request.user)
         for error in form.errors.get("file", []):
             messages.error(request, error)
     return redirect(challenge)
@@ -324,6 +335,8 @@ def challenge_attachment_upload(request, slug):
 def challenge_attachment(request, slug, pk):
     challenge = _challenge(request, slug)
     attachment = get_object_or_404(challenge.attachments, pk=pk)
+    if not scanning.may_download(attachment, request.user):
+        raise Http404
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from resilience_portal import scanning
 from resilience_portal.permissions import get_visible_or_404
 
 from ..forms.proposal import ProposalForm, UploadForm
@@ -18,6 +19,7 @@ from ..models import (
     ProposalVersion,
     TransitionRefused,
 )
+from ..uploads import uploaded_message
 
 
 def _refused(request, error):
@@ -162,17 +164,19 @@ def attachment_upload(request, pk):
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            proposal.add_attachment(
+            attachment = proposal.add_attachment(
                 by=request.user,
                 upload=form.cleaned_data["file"],
                 name=form.display_name,
                 content_type=form.content_type,
                 sha256=form.sha256,
+                scan_status=form.scan_status,
             )
-            messages.success(request, _("Attached."))
+            messages.success(request, uploaded_message(_("Attached."), attachment))
         except TransitionRefused as error:
             _refused(request, error)
     else:
+        scanning.audit_infected(form, target=proposal, by=request.user)
         for error in form.errors.get("file", []):
             messages.error(request, error)
     return redirect(proposal)
@@ -195,6 +199,8 @@ def attachment_download(request, pk, attachment_pk):
     attachment = get_visible_or_404(
         ProposalAttachment.objects, request.user, pk=attachment_pk, proposal_id=pk
     )
+    if not scanning.may_download(attachment, request.user):
+        raise Http404
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

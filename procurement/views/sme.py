@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from resilience_portal import scanning
 from resilience_portal.permissions import (
     Role,
     get_visible_or_404,
@@ -32,6 +33,7 @@ from ..forms.sme import (
 )
 from ..models import SME, SMEDocument, SMEInvitation, SMEMembership
 from ..models.sme import display_name_key, normalise_registration_number
+from ..uploads import uploaded_message
 
 DIRECTORY_PAGE_SIZE = 25
 
@@ -74,6 +76,8 @@ def register(request):
                 % {"name": sme},
             )
             return redirect(sme)
+    if request.method == "POST":
+        scanning.audit_infected(form, target=request.user, by=request.user)
     return render(request, "procurement/sme/register.html", {"form": form})
 
 
@@ -139,11 +143,13 @@ def documents(request, slug):
     sme = get_object_or_404(SME.objects.editable_by(request.user), slug=slug)
     form = SMEDocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        sme_services.add_document(
+        document = sme_services.add_document(
             sme, form.cleaned_data["file"], kind=form.cleaned_data["kind"], by=request.user
         )
-        messages.success(request, _("The document is uploaded."))
+        messages.success(request, uploaded_message(_("The document is uploaded."), document))
         return redirect("procurement:sme_documents", slug=sme.slug)
+    if request.method == "POST":
+        scanning.audit_infected(form, target=sme, by=request.user)
     return render(
         request,
         "procurement/sme/documents.html",
@@ -156,6 +162,8 @@ def download_document(request, slug, pk):
     document = get_visible_or_404(
         SMEDocument.objects.select_related("sme"), request.user, sme__slug=slug, pk=pk
     )
+    if not scanning.may_download(document, request.user):
+        raise Http404
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
