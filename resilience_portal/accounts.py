@@ -1,4 +1,5 @@
-"""django-allauth adapter: account e-mails in the portal's name, sent by the Celery mail task."""
+"""django-allauth adapter: account e-mails in the portal's name, sent by the Celery mail task,
+and addresses that fit the database."""
 
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import mail
+from .forms import validate_email_length
 
 
 def supported_language(code):
@@ -19,6 +21,12 @@ def supported_language(code):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email):
+        # Sign-up and "add an address" both ask here; a longer address would be cut
+        # to the column's width at sign-up, or fail to save when added.
+        validate_email_length(email)
+        return super().clean_email(email)
+
     def send_mail(self, template_prefix, email, context):
         site = SimpleNamespace(
             name=_("Resilience Portal"), domain=urlsplit(settings.SITE_URL).netloc
