@@ -1,11 +1,14 @@
-"""django-allauth adapter: account e-mails in the portal's name, sent by the Celery mail task,
-and addresses that fit the database."""
+"""django-allauth adapter and sign-up form: account e-mails in the portal's name, sent by the
+Celery mail task; addresses that fit the database; a sign-up that does not tell who has an account.
+"""
 
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -60,3 +63,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if language:
             user.language = language
         return super().save_user(request, user, form, commit=commit)
+
+
+class SignupForm(AllauthSignupForm):
+    def try_save(self, request):
+        if self.account_already_exists:
+            # A new account costs a password hash; without one here, a quick answer would
+            # tell whoever asks that the address already has an account. Both paths then
+            # queue one e-mail through the same after-commit task.
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)
