@@ -1,12 +1,15 @@
 """Forms of the cohorts app: cohorts and criteria, cities, applications, reviews, decisions."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 # The portal's one upload check; the letter keeps its own PDF rule but shares the scan.
 from procurement.uploads import PDF, safe_file_name, scan_upload
+from resilience_portal.forms import EmailAddressField
+from resilience_portal.text import NameField
 
 from .models import (
     LETTER_MAX_BYTES,
@@ -30,6 +33,17 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+# Said on the field, in words, before the database's constraint (or SQLite, which checks
+# no integer range at all) would be the one to refuse.
+COHORT_BOUNDS = {"year": (2000, 2100), "max_cities": (1, 50)}
+
+
+def within(field, low, high):
+    """Bound an integer form field to ``low``..``high``, in the browser and on the server."""
+    field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+    field.widget.attrs.update(min=low, max=high)
+
+
 class CohortForm(forms.ModelForm):
     class Meta:
         model = Cohort
@@ -43,6 +57,7 @@ class CohortForm(forms.ModelForm):
             "applications_close",
             "description",
         ]
+        field_classes = {"name": NameField}
         widgets = {
             "applications_open": LocalDateTimeInput(),
             "applications_close": LocalDateTimeInput(),
@@ -55,6 +70,8 @@ class CohortForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, (low, high) in COHORT_BOUNDS.items():
+            within(self.fields[name], low, high)
         if self.instance.pk and self.instance.status != Cohort.Status.DRAFT:
             # Once announced, the address is in e-mails and bookmarks: it stays as it is.
             self.fields["slug"].disabled = True
@@ -101,6 +118,7 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = SelectionCriterion
         fields = ["name", "description", "weight", "position"]
+        field_classes = {"name": NameField}
 
 
 CriterionFormSet = inlineformset_factory(
@@ -142,6 +160,7 @@ class CityForm(forms.ModelForm):
             "languages",
             "resilience_priorities",
         ]
+        field_classes = {"name": NameField}
         widgets = {"resilience_priorities": forms.Textarea(attrs={"rows": 3})}
 
     def clean_country(self):
@@ -193,7 +212,7 @@ class ApplicationForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Colleague's e-mail address"))
+    email = EmailAddressField(label=_("Colleague's e-mail address"))
     role = forms.ChoiceField(
         label=_("Role"), choices=CityMembership.Role.choices, initial=CityMembership.Role.MEMBER
     )

@@ -117,6 +117,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 
 ACCOUNT_ADAPTER = "resilience_portal.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "resilience_portal.accounts.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
