@@ -219,6 +219,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "close-due-challenges": {"task": "procurement.tasks.close_due_challenges", "schedule": 60.0},
 }
 
+# An amendment that changes what bidders answer (criteria, problem, outcomes) leaves them at
+# least this many days before the deadline, so bids cannot be opened right after a rule change.
+CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS = env.int("CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS", default=5)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

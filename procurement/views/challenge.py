@@ -2,6 +2,7 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -9,6 +10,8 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,9 +22,10 @@ from resilience_portal.permissions import (
     is_programme_staff,
     role_required,
 )
+from resilience_portal.refusals import Refused, refuse
 
 from .. import markdown
-from ..challenge_services import close_due_challenges
+from ..challenge_services import amend_challenge, close_due_challenges
 from ..forms.challenge import (
     AmendedCriteriaFormSet,
     AmendmentForm,
@@ -242,22 +246,48 @@ def challenge_amend(request, slug):
     form = AmendmentForm(request.POST or None, challenge=challenge)
     criteria = AmendedCriteriaFormSet(request.POST or None, initial=initial, prefix="criteria")
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
+        before = challenge.submissions_close
         try:
-            challenge.amend(
+            amendment = amend_challenge(
+                challenge,
                 by=request.user,
                 summary=form.cleaned_data["summary"],
                 questions_close=form.cleaned_data["questions_close"],
                 submissions_close=form.cleaned_data["submissions_close"],
                 criteria=criteria.criteria(),
             )
-            messages.success(request, _("The amendment is published and bidders are told."))
-            return redirect(challenge)
+        except Refused as refused:
+            refuse(request, refused, form=form)
         except TransitionRefused as error:
             _refused(request, error)
+        else:
+            messages.success(request, _("The amendment is published and bidders are told."))
+            asked = form.cleaned_data["submissions_close"] or before
+            if amendment.changes_terms and challenge.submissions_close > asked:
+                messages.warning(
+                    request,
+                    _(
+                        "The terms changed, so bidders get at least %(days)s days: submissions "
+                        "now close on %(deadline)s."
+                    )
+                    % {
+                        "days": settings.CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS,
+                        "deadline": date_format(
+                            timezone.localtime(challenge.submissions_close, challenge.city.zone),
+                            "j F Y, H:i T",
+                        ),
+                    },
+                )
+            return redirect(challenge)
     return render(
         request,
         "procurement/challenge/amend.html",
-        {"challenge": challenge, "form": form, "criteria": criteria},
+        {
+            "challenge": challenge,
+            "form": form,
+            "criteria": criteria,
+            "min_notice_days": settings.CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS,
+        },
     )
 
 
@@ -343,9 +373,11 @@ def _unsealed_proposals(request, slug):
     challenge = _challenge(request, slug)
     if not challenge.can_read_proposals(request.user):
         raise Http404
+    # Through the challenge's own manager, so every row shares this challenge instance and
+    # the time of its last amendment is read once for the whole list.
     proposals = (
-        Proposal.objects.visible_to(request.user)
-        .filter(challenge=challenge, status__in=Proposal.SUBMITTED_STATUSES)
+        challenge.proposals.visible_to(request.user)
+        .filter(status__in=Proposal.SUBMITTED_STATUSES)
         .select_related("sme")
         .prefetch_related(Prefetch("attachments"))
         .order_by("price", "sme__legal_name")
