@@ -298,7 +298,7 @@ def amend_challenge(
                     "An amendment cannot bring the deadline earlier: bidders plan on "
                     "%(deadline)s. Leave it, or move it later."
                 )
-                % {"deadline": _city_time(row, row.submissions_close)},
+                % {"deadline": city_time(row, row.submissions_close)},
                 field="submissions_close",
             )
         if any(term in changes for term in TERMS):
@@ -342,7 +342,8 @@ def amend_challenge(
     return amendment
 
 
-def _city_time(challenge, moment):
+def city_time(challenge, moment):
+    """A moment as the challenge's officials and bidders read it: in the city's zone."""
     return date_format(timezone.localtime(moment, challenge.city.zone), "j F Y, H:i T")
 
 

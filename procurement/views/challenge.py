@@ -10,9 +10,8 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from resilience_portal import audit
@@ -25,7 +24,7 @@ from resilience_portal.permissions import (
 from resilience_portal.refusals import Refused, refuse
 
 from .. import markdown
-from ..challenge_services import amend_challenge, close_due_challenges
+from ..challenge_services import amend_challenge, city_time, close_due_challenges
 from ..forms.challenge import (
     AmendedCriteriaFormSet,
     AmendmentForm,
@@ -264,19 +263,17 @@ def challenge_amend(request, slug):
             messages.success(request, _("The amendment is published and bidders are told."))
             asked = form.cleaned_data["submissions_close"] or before
             if amendment.changes_terms and challenge.submissions_close > asked:
+                days = settings.CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS
                 messages.warning(
                     request,
-                    _(
+                    ngettext(
+                        "The terms changed, so bidders get at least %(days)s day: submissions "
+                        "now close on %(deadline)s.",
                         "The terms changed, so bidders get at least %(days)s days: submissions "
-                        "now close on %(deadline)s."
+                        "now close on %(deadline)s.",
+                        days,
                     )
-                    % {
-                        "days": settings.CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS,
-                        "deadline": date_format(
-                            timezone.localtime(challenge.submissions_close, challenge.city.zone),
-                            "j F Y, H:i T",
-                        ),
-                    },
+                    % {"days": days, "deadline": city_time(challenge, challenge.submissions_close)},
                 )
             return redirect(challenge)
     return render(
