@@ -103,10 +103,7 @@ def challenge_detail(request, slug):
     if user.is_authenticated:
         member_smes = list(SME.objects.filter(memberships__user=user))
         if member_smes:
-            own = {
-                p.sme_id: p
-                for p in Proposal.objects.filter(challenge=challenge, sme__in=member_smes)
-            }
+            own = {p.sme_id: p for p in challenge.proposals.filter(sme__in=member_smes)}
             context["my_smes"] = [
                 (sme, own.get(sme.pk), challenge.is_eligible(sme)) for sme in member_smes
             ]  # fmt: skip

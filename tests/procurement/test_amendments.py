@@ -333,6 +333,16 @@ def test_the_proposal_page_offers_the_confirmation_and_the_button_confirms(clien
     )
 
 
+def test_the_challenge_page_tells_a_bidder_that_submitted_before_an_amendment(client):
+    challenge = challenge_closing_at(timezone.now() + 10 * DAY)
+    proposal, member = submitted_proposal(challenge)
+    Proposal.objects.filter(pk=proposal.pk).update(submitted_at=timezone.now() - SECOND)
+    client.force_login(member)
+    assert "confirm or revise" not in client.get(challenge.get_absolute_url()).content.decode()
+    amend_challenge(challenge, by=official_of(challenge.city), summary="C", criteria=NEW_CRITERIA)
+    assert "confirm or revise" in client.get(challenge.get_absolute_url()).content.decode()
+
+
 def test_confirming_someone_elses_proposal_is_404(client):
     challenge = challenge_closing_at(timezone.now() + 10 * DAY)
     proposal, _member = submitted_proposal(challenge)
