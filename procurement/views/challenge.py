@@ -395,7 +395,10 @@ def proposal_table_csv(request, slug):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{challenge.slug}-proposals.csv"'
     writer = csv.writer(response)
-    writer.writerow(["sme", "price", "currency", "submitted_at", "version", "sha256"])
+    writer.writerow(
+        ["sme", "price", "currency", "submitted_at", "version", "sha256", "stands_after_amendment"]
+    )
+    amended = challenge.terms_last_amended_at is not None
     for proposal in proposals:
         writer.writerow(
             [
@@ -405,6 +408,7 @@ def proposal_table_csv(request, slug):
                 proposal.submitted_at.isoformat(),
                 proposal.version,
                 proposal.receipt_digest,
+                ("yes" if proposal.stands_after_last_amendment() else "no") if amended else "",
             ]
         )
     return response

@@ -387,6 +387,10 @@ def test_after_the_deadline_the_list_shows_who_confirmed_revised_or_did_not(clie
     assert rows[confirmed.sme.legal_name].startswith("Confirmed on")
     assert rows[revised.sme.legal_name].startswith("Submitted or revised after it")
     assert "Not confirmed" in rows[silent.sme.legal_name].split("</td>")[0]
+    csv = client.get(reverse("procurement:proposal_table_csv", args=[challenge.slug]))
+    lines = {line.split(",")[0]: line.split(",")[-1] for line in csv.content.decode().splitlines()}
+    assert lines[confirmed.sme.legal_name] == lines[revised.sme.legal_name] == "yes"
+    assert lines[silent.sme.legal_name] == "no"
     assert [p.stands_after_last_amendment() for p in (reload(confirmed), reload(silent))] == [
         True,
         False,
