@@ -232,6 +232,9 @@ CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="/var/run/clamav/clamd.ctl")
 CLAMD_HOST = env.str("CLAMD_HOST", default="")
 CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
 CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
+# An amendment that changes what bidders answer (criteria, problem, outcomes) leaves them at
+# least this many days before the deadline, so bids cannot be opened right after a rule change.
+CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS = env.int("CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS", default=5)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -107,6 +107,7 @@ class Proposal(models.Model):
     version = models.PositiveIntegerField(_("submitted version"), default=0)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     receipt_digest = models.CharField(_("receipt digest (SHA-256)"), max_length=64, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed after an amendment"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -183,6 +184,31 @@ class Proposal(models.Model):
             self.Status.SUBMITTED,
             self.Status.WITHDRAWN,
         ) and self.challenge.submissions_open(now)
+
+    # --- after an amendment -------------------------------------------------------------
+
+    def submitted_after_last_amendment(self):
+        amended_at = self.challenge.terms_last_amended_at
+        return bool(amended_at and self.submitted_at and self.submitted_at >= amended_at)
+
+    def confirmed_after_last_amendment(self):
+        amended_at = self.challenge.terms_last_amended_at
+        return bool(amended_at and self.confirmed_at and self.confirmed_at >= amended_at)
+
+    def stands_after_last_amendment(self):
+        """True when the SME submitted, revised or confirmed this proposal knowing the terms
+        as they now are: after the last amendment of the criteria, problem or outcomes."""
+        return self.challenge.terms_last_amended_at is None or (
+            self.submitted_after_last_amendment() or self.confirmed_after_last_amendment()
+        )
+
+    def awaits_confirmation(self, now=None):
+        """A submitted proposal the terms changed under, while the SME can still answer."""
+        return (
+            self.status == self.Status.SUBMITTED
+            and self.challenge.submissions_open(now)
+            and not self.stands_after_last_amendment()
+        )
 
     def missing_for_submission(self):
         missing = [

@@ -9,7 +9,9 @@ from django.views.decorators.http import require_POST
 
 from resilience_portal import scanning
 from resilience_portal.permissions import get_visible_or_404
+from resilience_portal.refusals import Refused, refuse
 
+from ..challenge_services import confirm_proposal_stands
 from ..forms.proposal import ProposalForm, UploadForm
 from ..models import (
     SME,
@@ -69,6 +71,8 @@ def proposal_detail(request, pk):
             "versions": proposal.versions.all(),
             "is_member": proposal.is_member(request.user),
             "editable": proposal.is_member(request.user) and proposal.is_editable(),
+            "awaits_confirmation": proposal.is_member(request.user)
+            and proposal.awaits_confirmation(),
             "upload_form": UploadForm(),
         },
     )
@@ -154,6 +158,18 @@ def proposal_withdraw(request, pk):
         messages.success(request, _("Withdrawn. You can submit again before the deadline."))
     except TransitionRefused as error:
         _refused(request, error)
+    return redirect(proposal)
+
+
+@require_POST
+@login_required
+def proposal_confirm(request, pk):
+    proposal = _own(request, pk)
+    try:
+        confirm_proposal_stands(proposal, by=request.user)
+        messages.success(request, _("Confirmed: the city will see your proposal stands as it is."))
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(proposal)
 
 
