@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 
+from cohorts.models import CityMembership
 from resilience_portal.mail import is_suppressed, render, send_templated
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
 
@@ -25,7 +26,11 @@ def _link(path):
 
 def _officials(challenge):
     User = get_user_model()
-    return User.objects.filter(city_memberships__city_id=challenge.city_id, is_active=True)
+    return User.objects.filter(
+        city_memberships__city_id=challenge.city_id,
+        city_memberships__status=CityMembership.Status.VERIFIED,
+        is_active=True,
+    )
 
 
 def _emails(users):

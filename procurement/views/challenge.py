@@ -4,6 +4,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
@@ -12,10 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cohorts.models import awaits_verification
+from cohorts.views import awaiting_verification_page
 from resilience_portal import audit
 from resilience_portal.permissions import (
     Role,
     get_visible_or_404,
+    has_role,
     is_programme_staff,
     role_required,
 )
@@ -148,8 +152,12 @@ def _edit_form(request, challenge=None):
     )
 
 
-@role_required(Role.CITY_OFFICIAL)
+@login_required
 def challenge_create(request):
+    if not has_role(request.user, Role.CITY_OFFICIAL):
+        if awaits_verification(request.user):
+            return awaiting_verification_page(request)
+        raise PermissionDenied
     return _edit_form(request)
 
 
