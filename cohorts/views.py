@@ -43,6 +43,7 @@ from .models import (
     Cohort,
     Refused,
     Review,
+    awaits_verification,
 )
 from .models.invitation import INVITATION_LIFETIME
 
@@ -260,6 +261,8 @@ def application_start(request, slug):
     cohort = get_visible_or_404(Cohort.objects, request.user, slug=slug)
     form = StartApplicationForm(request.POST or None, user=request.user)
     if not form.fields["city"].queryset.exists():
+        if awaits_verification(request.user):
+            return awaiting_verification_page(request)
         messages.info(request, _("Register your city first; then apply on its behalf."))
         return redirect("cohorts:city_register")
     if request.method != "POST" and not cohort.accepts_applications():

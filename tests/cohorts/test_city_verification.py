@@ -89,6 +89,7 @@ def private_pages(membership):
         pages["draft challenge"] = reverse(
             "procurement:challenge_detail", args=["draft-clean-canals"]
         )
+        pages["cohort application start"] = reverse("cohorts:apply", args=[application.cohort.slug])
     return pages
 
 
@@ -185,6 +186,19 @@ def test_staff_see_the_request_with_its_evidence_in_the_queue(client, staff, pen
     assert pending.city.name in page
     assert "Chief resilience officer" in page
     assert "iloilocity.gov.ph" in page
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_the_queue_runs_a_constant_number_of_queries(
+    client, staff, size, django_assert_max_num_queries
+):
+    CityMembershipFactory.create_batch(size, status=CityMembership.Status.PENDING)
+    client.force_login(staff)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("cohorts:official_requests"))
+
+    assert len(response.context["pending"]) == size
 
 
 def test_people_who_are_not_staff_cannot_reach_the_queue(client, pending):
