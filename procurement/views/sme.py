@@ -326,7 +326,7 @@ def _directory_results(request):
 
 @login_required
 def directory(request):
-    if awaits_verification(request.user):
+    if not sees_full_profiles(request.user) and awaits_verification(request.user):
         # Asking to represent a city opens nothing until staff verify it.
         return awaiting_verification_page(request)
     form, results, full = _directory_results(request)
