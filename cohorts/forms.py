@@ -7,7 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 # The portal's one upload check; the letter keeps its own PDF rule but shares the scan.
-from procurement.uploads import PDF, safe_file_name, scan_upload
+from procurement.uploads import CERTIFICATE_KINDS, PDF, UploadField, safe_file_name, scan_upload
 from resilience_portal.forms import EmailAddressField
 from resilience_portal.text import NameField
 
@@ -170,6 +170,53 @@ class CityForm(forms.ModelForm):
         return country
 
 
+class CityTeamRequestForm(CityForm):
+    """Registering or claiming a city: its profile, and who is asking, with the evidence."""
+
+    position = forms.CharField(
+        label=_("Your position"),
+        max_length=200,
+        help_text=_("Your job title in the city government, e.g. Chief Resilience Officer."),
+    )
+    letter = UploadField(
+        label=_("Letter of appointment (optional)"),
+        kinds=CERTIFICATE_KINDS,
+        required=False,
+    )
+    staff_contact = forms.CharField(
+        label=_("Programme staff contact (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Someone on the programme team who knows you in your role."),
+    )
+
+    EVIDENCE_FIELDS = ("position", "letter", "staff_contact")
+
+    def profile(self):
+        """The city's fields, without its name and without the evidence."""
+        skip = {"name", *self.EVIDENCE_FIELDS}
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+
+
+class OfficialDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("verify", _("Verify")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (told to the person when rejecting)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the person a reason, so they know what to send."))
+        return cleaned
+
+
 class ApplicationForm(forms.ModelForm):
     class Meta:
         model = CityApplication
@@ -273,4 +320,4 @@ class StartApplicationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = City.objects.filter(memberships__user=user)
+        self.fields["city"].queryset = City.objects.represented_by(user)

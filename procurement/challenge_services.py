@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cohorts.models import CityMembership
 from resilience_portal import audit
 from resilience_portal.mail import is_suppressed, render, send_templated
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
@@ -37,7 +38,11 @@ def _link(path):
 
 def _officials(challenge):
     User = get_user_model()
-    return User.objects.filter(city_memberships__city_id=challenge.city_id, is_active=True)
+    return User.objects.filter(
+        city_memberships__city_id=challenge.city_id,
+        city_memberships__status=CityMembership.Status.VERIFIED,
+        is_active=True,
+    )
 
 
 def _emails(users):

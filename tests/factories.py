@@ -56,6 +56,9 @@ class CityMembershipFactory(factory.django.DjangoModelFactory):
     city = factory.SubFactory(CityFactory)
     user = factory.SubFactory(UserFactory)
     role = CityMembership.Role.MEMBER
+    # A membership in a test means an official, as before requests needed review;
+    # a request awaiting review says status=PENDING.
+    status = CityMembership.Status.VERIFIED
 
 
 class CohortFactory(factory.django.DjangoModelFactory):

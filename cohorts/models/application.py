@@ -26,13 +26,13 @@ def letter_path(instance, filename):
 
 class CityApplicationQuerySet(models.QuerySet):
     def of_cities_of(self, user):
-        return self.filter(city__in=City.objects.filter(memberships__user=user))
+        return self.filter(city__in=City.objects.represented_by(user))
 
     def visible_to(self, user):
         """A city's officials see its applications; staff see those that were ever submitted."""
         if not user.is_authenticated:
             return self.none()
-        own = models.Q(city__in=City.objects.filter(memberships__user=user))
+        own = models.Q(city__in=City.objects.represented_by(user))
         if is_programme_staff(user):
             return self.filter(own | models.Q(submitted_at__isnull=False))
         return self.filter(own)
@@ -159,7 +159,7 @@ class CityApplication(models.Model):
         return missing
 
     def officials(self):
-        return [m.user for m in self.city.memberships.select_related("user")]
+        return [m.user for m in self.city.memberships.verified().select_related("user")]
 
     def tell_officials(self, template_prefix):
         """E-mail each of the city's officials, in their own language, after commit."""

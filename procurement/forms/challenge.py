@@ -101,7 +101,7 @@ class ChallengeForm(forms.ModelForm):
         for name in ("budget_min", "budget_max"):
             self.fields[name].validators.append(MinValueValidator(0))
             self.fields[name].widget.attrs["min"] = "0"
-        cities = City.objects.filter(memberships__user=user, cohorts__isnull=False).distinct()
+        cities = City.objects.represented_by(user).filter(cohorts__isnull=False).distinct()
         self.fields["city"].queryset = cities
         self.fields["cohort"].queryset = Cohort.objects.filter(cities__in=cities).distinct()
         if self.instance.pk:

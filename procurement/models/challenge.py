@@ -59,7 +59,7 @@ class ChallengeQuerySet(models.QuerySet):
         """Published ones to everyone; drafts to their city's officials and, once sent, to staff."""
         visible = Q(status__in=PUBLIC_STATUSES)
         if user.is_authenticated:
-            visible |= Q(city__in=City.objects.filter(memberships__user=user))
+            visible |= Q(city__in=City.objects.represented_by(user))
             if is_programme_staff(user):
                 visible |= Q(status=Challenge.Status.PENDING_APPROVAL)
         return self.filter(visible)
@@ -67,7 +67,7 @@ class ChallengeQuerySet(models.QuerySet):
     def editable_by(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(city__in=City.objects.filter(memberships__user=user))
+        return self.filter(city__in=City.objects.represented_by(user))
 
     def due_to_close(self, now=None):
         return self.filter(
@@ -218,7 +218,7 @@ class Challenge(models.Model):
     def is_official(self, user):
         return (
             user.is_authenticated
-            and CityMembership.objects.filter(city_id=self.city_id, user=user).exists()
+            and CityMembership.objects.verified().filter(city_id=self.city_id, user=user).exists()
         )
 
     def can_read_proposals(self, user):
@@ -495,7 +495,7 @@ class ClarificationQuerySet(models.QuerySet):
         visible = Q(answered_at__isnull=False)
         if user.is_authenticated:
             visible |= Q(sme__memberships__user=user)
-            visible |= Q(challenge__city__memberships__user=user)
+            visible |= Q(challenge__city__in=City.objects.represented_by(user))
         return self.filter(Q(challenge__in=challenges) & visible).distinct()
 
 

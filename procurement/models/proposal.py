@@ -48,7 +48,7 @@ class ProposalQuerySet(models.QuerySet):
         if is_programme_staff(user):
             readers = Q()
         else:
-            readers = Q(challenge__city__in=City.objects.filter(memberships__user=user))
+            readers = Q(challenge__city__in=City.objects.represented_by(user))
         return self.filter(own | (unsealed & readers))
 
     def of_member(self, user):

@@ -5,6 +5,7 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
@@ -14,10 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cohorts.models import awaits_verification
+from cohorts.views import awaiting_verification_page
 from resilience_portal import audit, scanning
 from resilience_portal.permissions import (
     Role,
     get_visible_or_404,
+    has_role,
     is_programme_staff,
     role_required,
 )
@@ -149,8 +153,12 @@ def _edit_form(request, challenge=None):
     )
 
 
-@role_required(Role.CITY_OFFICIAL)
+@login_required
 def challenge_create(request):
+    if not has_role(request.user, Role.CITY_OFFICIAL):
+        if awaits_verification(request.user):
+            return awaiting_verification_page(request)
+        raise PermissionDenied
     return _edit_form(request)
 
 

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cohorts.models import awaits_verification
+from cohorts.views import awaiting_verification_page
 from resilience_portal import scanning
 from resilience_portal.permissions import (
     Role,
@@ -332,6 +334,9 @@ def _directory_results(request):
 
 @login_required
 def directory(request):
+    if not sees_full_profiles(request.user) and awaits_verification(request.user):
+        # Asking to represent a city opens nothing until staff verify it.
+        return awaiting_verification_page(request)
     form, results, full = _directory_results(request)
     page = Paginator(results.prefetch_related("sectors"), DIRECTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -357,6 +362,8 @@ def _csv_cell(value):
 @login_required
 def export(request):
     if not sees_full_profiles(request.user):
+        if awaits_verification(request.user):
+            return awaiting_verification_page(request)
         raise PermissionDenied
     _form, results, _full = _directory_results(request)
     results = results.prefetch_related("sectors")

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cohorts', '0002_applications_reviews_invitations'),
+        ('cohorts', '0003_city_official_verification'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
