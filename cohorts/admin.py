@@ -23,6 +23,8 @@ class CityMembershipInline(admin.TabularInline):
     model = CityMembership
     extra = 0
     raw_id_fields = ["user"]
+    fields = ["user", "role", "status", "position", "staff_contact", "requested_at"]
+    readonly_fields = ["requested_at"]
 
 
 @admin.register(City)

@@ -8,6 +8,7 @@ from cohorts.models import City, CityMembership, Cohort
 from procurement.models import SME, SMEMembership
 from resilience_portal.models import User
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
+from resilience_portal.scanning import ScanStatus
 
 PASSWORD = "a-long-and-unusual-passphrase"
 
@@ -62,6 +63,9 @@ class CityMembershipFactory(factory.django.DjangoModelFactory):
     city = factory.SubFactory(CityFactory)
     user = factory.SubFactory(UserFactory)
     role = CityMembership.Role.MEMBER
+    # A membership in a test means an official, as before requests needed review;
+    # a request awaiting review says status=PENDING.
+    status = CityMembership.Status.VERIFIED
 
 
 class CohortFactory(factory.django.DjangoModelFactory):
@@ -151,6 +155,7 @@ class CityApplicationFactory(factory.django.DjangoModelFactory):
     sme_ecosystem = "An incubator and two business associations."
     leadership_commitment = "The mayor sponsors the programme."
     leadership_letter = factory.django.FileField(filename="letter.pdf", data=LEADERSHIP_LETTER)
+    leadership_letter_scan_status = ScanStatus.CLEAN
 
 
 class SubmittedApplicationFactory(CityApplicationFactory):
@@ -210,6 +215,7 @@ class CompleteSMEFactory(SMEFactory):
             original_name="certificate.pdf",
             content_type="application/pdf",
             size=len(PDF_BYTES),
+            scan_status=ScanStatus.CLEAN,
         )
 
 

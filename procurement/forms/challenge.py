@@ -9,6 +9,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City, Cohort
+from resilience_portal.forms import ModelMultipleIdChoiceField
+from resilience_portal.text import NameField
 
 from ..models import SME, Challenge, CoBenefit, Criterion, Sector
 from ..models.challenge import PUBLIC_STATUSES
@@ -34,7 +36,7 @@ class ChallengeForm(forms.ModelForm):
         required=False,
         help_text=_("What else the city hopes a solution brings besides solving the problem."),
     )
-    sectors = forms.ModelMultipleChoiceField(
+    sectors = ModelMultipleIdChoiceField(
         label=_("Sectors"),
         queryset=Sector.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -60,6 +62,7 @@ class ChallengeForm(forms.ModelForm):
             "eligibility_notes",
             *TIMELINE_FIELDS,
         ]
+        field_classes = {"title": NameField}
         help_texts = {
             "title": _(
                 "A short question or goal, e.g. 'Keep market traders trading during floods'."
@@ -98,7 +101,7 @@ class ChallengeForm(forms.ModelForm):
         for name in ("budget_min", "budget_max"):
             self.fields[name].validators.append(MinValueValidator(0))
             self.fields[name].widget.attrs["min"] = "0"
-        cities = City.objects.filter(memberships__user=user, cohorts__isnull=False).distinct()
+        cities = City.objects.represented_by(user).filter(cohorts__isnull=False).distinct()
         self.fields["city"].queryset = cities
         self.fields["cohort"].queryset = Cohort.objects.filter(cities__in=cities).distinct()
         if self.instance.pk:
@@ -176,6 +179,7 @@ class CriterionModelForm(forms.ModelForm):
     class Meta:
         model = Criterion
         fields = ["name", "description", "weight"]
+        field_classes = {"name": NameField}
 
 
 CriterionFormSet = inlineformset_factory(
@@ -192,7 +196,7 @@ CriterionFormSet = inlineformset_factory(
 
 
 class CriterionForm(forms.Form):
-    name = forms.CharField(label=_("Criterion"), max_length=160)
+    name = NameField(label=_("Criterion"), max_length=160)
     description = forms.CharField(
         label=_("What the panel looks for"),
         required=False,
@@ -312,17 +316,17 @@ class ChallengeFilterForm(forms.Form):
     closing_soon = forms.BooleanField(label=_("Closing within 14 days"), required=False)
 
     def filter(self, challenges):
-        if not self.is_valid():
-            return challenges
-        data = self.cleaned_data
-        if data["city"]:
+        """Apply every valid filter; an invalid one shows its error on the form and is left out."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        if data.get("city"):
             challenges = challenges.filter(city=data["city"])
-        if data["co_benefit"]:
+        if data.get("co_benefit"):
             challenges = challenges.filter(co_benefits__icontains=f'"{data["co_benefit"]}"')
-        if data["sector"]:
+        if data.get("sector"):
             challenges = challenges.filter(sectors=data["sector"])
-        if data["status"]:
+        if data.get("status"):
             challenges = challenges.filter(status=data["status"])
-        if data["closing_soon"]:
+        if data.get("closing_soon"):
             challenges = challenges & Challenge.objects.closing_soon()
         return challenges

@@ -26,6 +26,7 @@ class UploadForm(forms.Form):
         self.content_type = checked.kind.content_type
         # Only the visible label comes from the uploader, made safe; storage paths never do.
         self.display_name = checked.safe_name
+        self.scan_status = checked.scan_status
         digest = hashlib.sha256()
         upload.seek(0)
         for chunk in upload.chunks():

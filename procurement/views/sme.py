@@ -12,6 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cohorts.models import awaits_verification
+from cohorts.views import awaiting_verification_page
+from resilience_portal import scanning
 from resilience_portal.permissions import (
     Role,
     get_visible_or_404,
@@ -32,6 +35,7 @@ from ..forms.sme import (
 )
 from ..models import SME, SMEDocument, SMEInvitation, SMEMembership
 from ..models.sme import display_name_key, normalise_registration_number
+from ..uploads import uploaded_message
 
 DIRECTORY_PAGE_SIZE = 25
 
@@ -74,6 +78,8 @@ def register(request):
                 % {"name": sme},
             )
             return redirect(sme)
+    if request.method == "POST":
+        scanning.audit_infected(form, target=request.user, by=request.user)
     return render(request, "procurement/sme/register.html", {"form": form})
 
 
@@ -139,11 +145,13 @@ def documents(request, slug):
     sme = get_object_or_404(SME.objects.editable_by(request.user), slug=slug)
     form = SMEDocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        sme_services.add_document(
+        document = sme_services.add_document(
             sme, form.cleaned_data["file"], kind=form.cleaned_data["kind"], by=request.user
         )
-        messages.success(request, _("The document is uploaded."))
+        messages.success(request, uploaded_message(_("The document is uploaded."), document))
         return redirect("procurement:sme_documents", slug=sme.slug)
+    if request.method == "POST":
+        scanning.audit_infected(form, target=sme, by=request.user)
     return render(
         request,
         "procurement/sme/documents.html",
@@ -156,6 +164,8 @@ def download_document(request, slug, pk):
     document = get_visible_or_404(
         SMEDocument.objects.select_related("sme"), request.user, sme__slug=slug, pk=pk
     )
+    if not scanning.may_download(document, request.user):
+        raise Http404
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -324,6 +334,9 @@ def _directory_results(request):
 
 @login_required
 def directory(request):
+    if not sees_full_profiles(request.user) and awaits_verification(request.user):
+        # Asking to represent a city opens nothing until staff verify it.
+        return awaiting_verification_page(request)
     form, results, full = _directory_results(request)
     page = Paginator(results.prefetch_related("sectors"), DIRECTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -349,6 +362,8 @@ def _csv_cell(value):
 @login_required
 def export(request):
     if not sees_full_profiles(request.user):
+        if awaits_verification(request.user):
+            return awaiting_verification_page(request)
         raise PermissionDenied
     _form, results, _full = _directory_results(request)
     results = results.prefetch_related("sectors")

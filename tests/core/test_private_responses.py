@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.cache import get_max_age
 
-from cohorts.models import City, CityApplication, Cohort
+from cohorts.models import City, CityApplication, CityMembership, Cohort
 from procurement.models import (
     SME,
     Challenge,
@@ -50,6 +50,7 @@ def route_parameters():
     # Applications with a leadership letter first, so the letter download is among them.
     applications = _pks(CityApplication.objects.order_by("leadership_letter", "status"))
     proposals = _pks(Proposal.objects.order_by("status"))
+    memberships = _pks(CityMembership.objects.order_by("evidence_letter"))
     token = [{"token": "not-a-real-invitation"}]
     by_sme = [
         {"slug": row.sme.slug, "pk": row.pk}
@@ -92,6 +93,7 @@ def route_parameters():
         ("cohorts:", ["detail", "apply", "edit", "manage", "open", "start_review"], cohorts),
         ("cohorts:", ["confirm", "start_running", "close"], cohorts),
         ("cohorts:", ["city", "city_edit", "city_team"], cities),
+        ("cohorts:", ["official_request_decide", "official_request_letter"], memberships),
         ("cohorts:", ["application", "application_edit", "application_withdraw"], applications),
         (
             "cohorts:",
@@ -110,7 +112,7 @@ def route_parameters():
         ("procurement:", ["question_ask", "challenge_attachment_upload"], challenges),
         ("procurement:", ["proposal_table", "proposal_table_csv", "proposal_start"], challenges),
         ("procurement:", ["proposal_detail", "proposal_edit", "proposal_submit"], proposals),
-        ("procurement:", ["proposal_withdraw", "attachment_upload"], proposals),
+        ("procurement:", ["proposal_withdraw", "attachment_upload", "proposal_confirm"], proposals),
     ]:
         parameters.update({prefix + name: values for name in names})
     return parameters
