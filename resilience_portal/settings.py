@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "resilience_portal.middleware.StaffSecondFactorMiddleware",
+    "resilience_portal.middleware.PrivateResponsesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -134,6 +137,10 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("ACCOUNT_RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
     "signup": "20/m/ip",
 }
+# Staff and superusers must add an authenticator app (StaffSecondFactorMiddleware); recovery
+# codes come with it, so a lost phone does not lock anyone out.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Resilience Portal")
 # Behind a reverse proxy the rate limits must key on the client, not the proxy.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

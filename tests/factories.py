@@ -28,6 +28,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted is not False:
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 
+    @factory.post_generation
+    def second_factor(user, create, extracted, **kwargs):
+        """Staff and superusers come with an authenticator app (the portal requires one) unless
+        built with ``second_factor=False``; see ``add_second_factor`` below."""
+        if create and extracted is not False and (user.is_staff or user.is_superuser):
+            add_second_factor(user)
+
 
 class StaffFactory(UserFactory):
     is_staff = True
@@ -300,3 +307,31 @@ def official_of(city, **kwargs):
 
 def member_of(sme, **kwargs):
     return SMEMembershipFactory(sme=sme, **kwargs).user
+
+
+# --- Second factor for staff: an authenticator app with a known secret, and recovery codes ----
+
+import time  # noqa: E402
+
+from allauth.mfa.models import Authenticator  # noqa: E402
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes  # noqa: E402
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value  # noqa: E402
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def add_second_factor(user, secret=TOTP_SECRET):
+    """Give ``user`` an authenticator app with ``secret`` and a set of recovery codes."""
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+
+
+def totp_code(secret=TOTP_SECRET, *, at=None):
+    """The code an authenticator app with ``secret`` shows now (or at the Unix time ``at``)."""
+    return format_hotp_value(hotp_value(secret, int(at or time.time()) // 30))
+
+
+def recovery_codes(user):
+    """The unused recovery codes of ``user``."""
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+    return RecoveryCodes(authenticator).get_unused_codes()
