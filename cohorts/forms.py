@@ -6,10 +6,18 @@ from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-# The portal's one upload check; the letter keeps its own PDF rule but shares the scan.
-from procurement.uploads import CERTIFICATE_KINDS, PDF, UploadField, safe_file_name, scan_upload
 from resilience_portal.forms import EmailAddressField
 from resilience_portal.text import NameField
+from resilience_portal.uploads import (
+    CERTIFICATE_KINDS,
+    PDF,
+    UploadField,
+    safe_file_name,
+    scan_upload,
+)
+
+# The portal's one upload check; the letter keeps its own PDF rule but shares the scan.
+from resilience_portal.widgets import DateTimeLocalInput
 
 from .models import (
     LETTER_MAX_BYTES,
@@ -22,15 +30,6 @@ from .models import (
 )
 
 PDF_MAGIC = b"%PDF-"
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    """A ``datetime-local`` picker; the value is read in the viewer's time zone."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 # Said on the field, in words, before the database's constraint (or SQLite, which checks
@@ -59,8 +58,8 @@ class CohortForm(forms.ModelForm):
         ]
         field_classes = {"name": NameField}
         widgets = {
-            "applications_open": LocalDateTimeInput(),
-            "applications_close": LocalDateTimeInput(),
+            "applications_open": DateTimeLocalInput(),
+            "applications_close": DateTimeLocalInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {

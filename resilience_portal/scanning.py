@@ -1,6 +1,6 @@
 """Virus scanning of every uploaded file by ClamAV's daemon (clamd), before anyone else sees it.
 
-A file is scanned as it arrives (``procurement.uploads.check_upload`` calls ``scan``): an
+A file is scanned as it arrives (``resilience_portal.uploads.check_upload`` calls ``scan``): an
 infected one is refused, a clean one is served, and one that arrives while the scanner is down
 is kept "awaiting scan" — shown to its uploader only — until ``rescan_held`` (a beat task)
 scans it. Each model that stores uploads registers its file, status and uploader fields here.

@@ -11,15 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import City, Cohort
 from resilience_portal.forms import ModelMultipleIdChoiceField
 from resilience_portal.text import NameField
+from resilience_portal.widgets import DateTimeLocalInput
 
 from ..models import SME, Challenge, CoBenefit, Criterion, Sector
 from ..models.challenge import PUBLIC_STATUSES
 
 TIMELINE_FIELDS = ("questions_close", "submissions_close", "award_expected")
-
-
-def local_input():
-    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def in_city_zone(value, city):
@@ -92,7 +89,7 @@ class ChallengeForm(forms.ModelForm):
             "problem_statement": forms.Textarea(attrs={"rows": 8}),
             "desired_outcomes": forms.Textarea(attrs={"rows": 4}),
             "eligibility_notes": forms.Textarea(attrs={"rows": 2}),
-            **{name: local_input() for name in TIMELINE_FIELDS},
+            **{name: DateTimeLocalInput() for name in TIMELINE_FIELDS},
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -235,8 +232,10 @@ class AmendmentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Published with today's date and e-mailed to every SME with a proposal."),
     )
-    questions_close = forms.DateTimeField(label=_("Questions close"), widget=local_input())
-    submissions_close = forms.DateTimeField(label=_("Submissions close"), widget=local_input())
+    questions_close = forms.DateTimeField(label=_("Questions close"), widget=DateTimeLocalInput())
+    submissions_close = forms.DateTimeField(
+        label=_("Submissions close"), widget=DateTimeLocalInput()
+    )
 
     def __init__(self, *args, challenge, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import City
 from resilience_portal.forms import EmailAddressField, ModelMultipleIdChoiceField
 from resilience_portal.text import NameField
+from resilience_portal.uploads import CERTIFICATE_KINDS, DOCUMENT_KINDS, UploadField
 
 from ..models import SME, Sector, SizeClass, SMEDocument
 from ..models.sme import normalise_registration_number
-from ..uploads import CERTIFICATE_KINDS, DOCUMENT_KINDS, UploadField
 
 COUNTRIES = [
     ("BD", _("Bangladesh")),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from cohorts.models import awaits_verification
 from cohorts.views import awaiting_verification_page
-from resilience_portal import audit, scanning
+from resilience_portal import audit, markdown, scanning
 from resilience_portal.permissions import (
     Role,
     get_visible_or_404,
@@ -26,8 +26,9 @@ from resilience_portal.permissions import (
     role_required,
 )
 from resilience_portal.refusals import Refused, refuse
+from resilience_portal.spreadsheets import csv_safe
+from resilience_portal.uploads import uploaded_message
 
-from .. import markdown
 from ..challenge_services import amend_challenge, city_time, close_due_challenges
 from ..forms.challenge import (
     AmendedCriteriaFormSet,
@@ -49,7 +50,6 @@ from ..models import (
     Proposal,
     TransitionRefused,
 )
-from ..uploads import uploaded_message
 
 
 def _refused(request, error):
@@ -377,12 +377,6 @@ def challenge_attachment(request, slug, pk):
     )
 
 
-def _spreadsheet_safe(value):
-    """Keep a spreadsheet from reading a bidder's text as a formula (CSV injection)."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _unsealed_proposals(request, slug):
     """Submitted proposals, for the city's officials and staff, after the deadline only."""
     challenge = _challenge(request, slug)
@@ -423,7 +417,7 @@ def proposal_table_csv(request, slug):
     for proposal in proposals:
         writer.writerow(
             [
-                _spreadsheet_safe(proposal.sme.legal_name),
+                csv_safe(proposal.sme.legal_name),
                 proposal.price,
                 proposal.currency,
                 proposal.submitted_at.isoformat(),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from resilience_portal import scanning
 from resilience_portal.permissions import get_visible_or_404
 from resilience_portal.refusals import Refused, refuse
+from resilience_portal.uploads import uploaded_message
 
 from ..challenge_services import confirm_proposal_stands
 from ..forms.proposal import ProposalForm, UploadForm
@@ -21,7 +22,6 @@ from ..models import (
     ProposalVersion,
     TransitionRefused,
 )
-from ..uploads import uploaded_message
 
 
 def _refused(request, error):

@@ -21,6 +21,8 @@ from resilience_portal.permissions import (
     has_role,
     programme_staff_required,
 )
+from resilience_portal.spreadsheets import csv_safe
+from resilience_portal.uploads import uploaded_message
 
 from .. import sme_services
 from ..forms.sme import (
@@ -35,7 +37,6 @@ from ..forms.sme import (
 )
 from ..models import SME, SMEDocument, SMEInvitation, SMEMembership
 from ..models.sme import display_name_key, normalise_registration_number
-from ..uploads import uploaded_message
 
 DIRECTORY_PAGE_SIZE = 25
 
@@ -353,12 +354,6 @@ class _Echo:
         return value
 
 
-def _csv_cell(value):
-    # A spreadsheet would run a cell that starts like a formula.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def export(request):
     if not sees_full_profiles(request.user):
@@ -415,7 +410,7 @@ def export(request):
         # Vietnamese names open as mojibake.
         yield "\ufeff"
         for row in rows():
-            yield writer.writerow([_csv_cell(cell) for cell in row])
+            yield writer.writerow([csv_safe(cell) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="smes.csv"'

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from procurement import uploads
+from resilience_portal import uploads
 from tests.factories import PDF_BYTES
 
 LIMIT = 5 * 1024 * 1024
