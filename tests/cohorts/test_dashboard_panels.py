@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.models import Review
+from cohorts import services
 from tests.factories import (
     CityMembershipFactory,
     OpenCohortFactory,
@@ -39,7 +39,7 @@ def test_an_official_sees_open_cohorts_to_apply_for(client):
 def test_a_reviewer_sees_how_many_applications_await_their_score(client):
     reviewer = StaffFactory()
     applications = UnderReviewApplicationFactory.create_batch(3)
-    Review.for_reviewer(applications[0], reviewer).declare_conflict()
+    services.declare_conflict(services.review_for(applications[0], reviewer))
     client.force_login(reviewer)
 
     page = client.get(reverse("dashboard")).content.decode()

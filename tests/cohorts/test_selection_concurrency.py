@@ -5,8 +5,10 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from cohorts.models import Cohort, Refused
+from cohorts import services
+from cohorts.models import Cohort
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
+from resilience_portal.refusals import Refused
 from tests.factories import OpenCohortFactory, StaffFactory, UnderReviewApplicationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,8 +52,8 @@ def test_two_staff_selecting_the_last_place_at_once_select_one_city():
     alice, bob = StaffFactory(), StaffFactory()
 
     outcomes = race(
-        lambda: first.record_decision("selected", by=alice),
-        lambda: second.record_decision("selected", by=bob),
+        lambda: services.record_decision(first, "selected", by=alice),
+        lambda: services.record_decision(second, "selected", by=bob),
     )
 
     assert outcomes == ["done", "refused"]
@@ -66,11 +68,11 @@ def test_two_staff_confirming_at_once_confirm_the_selection_once():
     for application, decision in zip(
         applications, ["selected", "selected", "declined"], strict=True
     ):
-        application.record_decision(decision, by=staff)
+        services.record_decision(application, decision, by=staff)
 
     outcomes = race(
-        lambda: Cohort.objects.get(pk=cohort.pk).confirm_selection(by=staff),
-        lambda: Cohort.objects.get(pk=cohort.pk).confirm_selection(by=other),
+        lambda: services.confirm_selection(Cohort.objects.get(pk=cohort.pk), by=staff),
+        lambda: services.confirm_selection(Cohort.objects.get(pk=cohort.pk), by=other),
     )
 
     assert outcomes == ["done", "refused"]

@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.models import CityApplication, Refused
+from cohorts import services
+from cohorts.models import CityApplication
 from resilience_portal.audit import trail
+from resilience_portal.refusals import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +58,7 @@ def test_the_last_moment_before_the_close_is_inside_the_window(draft, official):
     close = datetime(2027, 3, 31, 23, 59, tzinfo=JAKARTA)
     close_at(draft, close)
 
-    draft.submit(by=official, now=close - timedelta(microseconds=1))
+    services.submit_application(draft, by=official, now=close - timedelta(microseconds=1))
 
     assert draft.status == CityApplication.Status.SUBMITTED
     assert draft.submitted_at == datetime(2027, 3, 31, 16, 58, 59, 999999, tzinfo=ZoneInfo("UTC"))
@@ -67,7 +69,7 @@ def test_the_close_itself_is_outside_the_window(draft, official):
     close_at(draft, close)
 
     with pytest.raises(Refused, match="window is closed"):
-        draft.submit(by=official, now=close.astimezone(ZoneInfo("UTC")))
+        services.submit_application(draft, by=official, now=close.astimezone(ZoneInfo("UTC")))
 
     draft.refresh_from_db()
     assert draft.status == CityApplication.Status.DRAFT
@@ -78,7 +80,9 @@ def test_the_close_is_compared_in_utc_whatever_the_local_date_says(draft, offici
     close_at(draft, datetime(2027, 3, 31, 17, 0, tzinfo=ZoneInfo("UTC")))
 
     with pytest.raises(Refused):
-        draft.submit(by=official, now=datetime(2027, 4, 1, 0, 30, tzinfo=JAKARTA))
+        services.submit_application(
+            draft, by=official, now=datetime(2027, 4, 1, 0, 30, tzinfo=JAKARTA)
+        )
 
 
 def test_nothing_is_submitted_before_the_window_opens(draft, official):
@@ -88,7 +92,7 @@ def test_nothing_is_submitted_before_the_window_opens(draft, official):
     cohort.save()
 
     with pytest.raises(Refused):
-        draft.submit(by=official)
+        services.submit_application(draft, by=official)
 
 
 def test_a_refused_submission_keeps_the_edited_draft(client, draft, official, mailoutbox):
@@ -114,11 +118,11 @@ def test_an_incomplete_application_cannot_be_submitted(draft, official):
     draft.save()
 
     with pytest.raises(Refused, match="Local SME ecosystem"):
-        draft.submit(by=official)
+        services.submit_application(draft, by=official)
 
 
 def test_an_official_withdraws_a_submitted_application(client, draft, official):
-    draft.submit(by=official)
+    services.submit_application(draft, by=official)
     client.force_login(official)
 
     client.post(reverse("cohorts:application_withdraw", args=[draft.pk]))
@@ -158,12 +162,12 @@ def test_withdrawing_asks_for_confirmation_first(client, draft, official):
 
 
 def test_a_withdrawal_from_a_page_loaded_before_the_review_started_is_refused(draft, official):
-    draft.submit(by=official)
+    services.submit_application(draft, by=official)
     seen_by_official = CityApplication.objects.get(pk=draft.pk)
-    draft.start_review(by=official)
+    services.start_cohort_review(draft.cohort, by=official, now=draft.cohort.applications_close)
 
     with pytest.raises(Refused, match="cannot be withdrawn"):
-        seen_by_official.withdraw(by=official)
+        services.withdraw_application(seen_by_official, by=official)
 
     draft.refresh_from_db()
     assert draft.status == CityApplication.Status.UNDER_REVIEW
@@ -173,11 +177,11 @@ def test_a_colleague_saving_an_old_copy_of_the_draft_does_not_reopen_a_submitted
     draft, official
 ):
     colleague_copy = CityApplication.objects.get(pk=draft.pk)
-    draft.submit(by=official)
+    services.submit_application(draft, by=official)
     colleague_copy.motivation = "An afterthought"
 
     with pytest.raises(Refused, match="Only a draft"):
-        colleague_copy.save_draft(by=official, changed=["motivation"])
+        services.save_draft(colleague_copy, by=official, changed=["motivation"])
 
     draft.refresh_from_db()
     assert draft.status == CityApplication.Status.SUBMITTED
