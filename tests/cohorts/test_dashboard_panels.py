@@ -13,6 +13,7 @@ from tests.factories import (
     StaffFactory,
     UnderReviewApplicationFactory,
 )
+from tests.helpers import close_window, moments_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +55,7 @@ def test_a_newcomer_is_offered_to_register_a_city(signed_in):
 
 
 def test_an_official_with_a_draft_past_the_window_is_told_it_closed(client, draft, official):
-    cohort = draft.cohort
-    cohort.applications_close = timezone.now() - timedelta(hours=1)
-    cohort.applications_open = cohort.applications_close - timedelta(days=30)
-    cohort.save()
+    close_window(draft.cohort, at=moments_ago(hours=1))
     client.force_login(official)
 
     page = client.get(reverse("dashboard")).content.decode()
