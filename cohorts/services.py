@@ -88,34 +88,33 @@ def start_cohort_review(cohort, *, by, now=None):
     )
 
 
-def _moves_on(from_status, to_status):
-    return _("Only a cohort whose status is “%(status)s” can move on to “%(next)s”.") % {
-        "status": Cohort.Status(from_status).label,
-        "next": Cohort.Status(to_status).label,
-    }
+def _move_on(cohort, *, by, start, to, action):
+    return transition(
+        cohort,
+        to=to,
+        allowed_from=[start],
+        refusal=_("Only a cohort whose status is “%(status)s” can move on to “%(next)s”.")
+        % {"status": Cohort.Status(start).label, "next": Cohort.Status(to).label},
+        action=action,
+        by=by,
+    )
 
 
 def start_running(cohort, *, by):
     """The selected cities begin the programme: sessions, challenges, mentoring."""
-    return transition(
+    return _move_on(
         cohort,
-        to=Cohort.Status.RUNNING,
-        allowed_from=[Cohort.Status.SELECTED],
-        refusal=_moves_on(Cohort.Status.SELECTED, Cohort.Status.RUNNING),
-        action="cohort.running",
         by=by,
+        start=Cohort.Status.SELECTED,
+        to=Cohort.Status.RUNNING,
+        action="cohort.running",
     )
 
 
 def close_cohort(cohort, *, by):
     """The programme round is over; the cohort stays on the public page as a record."""
-    return transition(
-        cohort,
-        to=Cohort.Status.CLOSED,
-        allowed_from=[Cohort.Status.RUNNING],
-        refusal=_moves_on(Cohort.Status.RUNNING, Cohort.Status.CLOSED),
-        action="cohort.closed",
-        by=by,
+    return _move_on(
+        cohort, by=by, start=Cohort.Status.RUNNING, to=Cohort.Status.CLOSED, action="cohort.closed"
     )
 
 

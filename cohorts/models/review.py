@@ -45,11 +45,6 @@ class Review(models.Model):
     def is_submitted(self):
         return self.submitted_at is not None
 
-    @property
-    def is_open(self):
-        """Scores may still change: no conflict declared and not yet submitted."""
-        return not self.conflict_declared and not self.is_submitted
-
     def weighted_score(self):
         """The weighted mean (0-5) of this review's scores; uses prefetched scores if present."""
         total = weights = 0
