@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from cohorts import services as cohort_services
 from cohorts.models import City, CityMembership, Cohort
 from resilience_portal import demo, mail
 
@@ -106,7 +107,7 @@ def _officials(cities):
             role_note=note,
             time_zone=city.time_zone,
         )
-        city.add_official(user, role=CityMembership.Role.LEAD, via="demo")
+        cohort_services.add_official(city, user, role=CityMembership.Role.LEAD, via="demo")
         officials[slug] = user
     return officials
 
@@ -292,7 +293,7 @@ def seed(out):
             f"official.danang@{DOMAIN}", "Da Nang Official",
             role_note="official, Da Nang: a cancelled challenge", time_zone="Asia/Ho_Chi_Minh",
         )  # fmt: skip
-        cities["da-nang"].add_official(da_nang, via="demo")
+        cohort_services.add_official(cities["da-nang"], da_nang, via="demo")
         if created:
             beach.submit_for_approval(by=da_nang)
             beach.approve(by=staff)

@@ -121,11 +121,11 @@ class OpenCohortFactory(CohortFactory):
     @factory.post_generation
     def criteria(cohort, create, extracted, **kwargs):
         if create and extracted is not False:
-            for position, (name, weight) in enumerate(
+            for order, (name, weight) in enumerate(
                 [("Resilience need", 40), ("Procurement readiness", 30), ("SME ecosystem", 30)]
             ):
                 SelectionCriterion.objects.create(
-                    cohort=cohort, name=name, weight=weight, position=position
+                    cohort=cohort, name=name, weight=weight, order=order
                 )
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cohorts import services
 from cohorts.models import CityInvitation, CityMembership
 from cohorts.services import reject_official, verify_official
 from procurement.models import Challenge
@@ -370,12 +371,12 @@ def test_the_staff_dashboard_counts_the_waiting_requests(client, staff, pending)
 
 def test_an_invitation_from_a_verified_official_grants_access_at_once(client):
     inviter = CityMembershipFactory()
-    invitation = CityInvitation.invite(
+    invitation = services.invite_colleague(
         city=inviter.city, email="colleague@example.org", by=inviter.user
     )
     colleague = UserFactory(email="colleague@example.org")
 
-    invitation.accept(colleague)
+    services.accept_invitation(invitation, colleague)
 
     membership = CityMembership.objects.get(user=colleague)
     assert membership.status == CityMembership.Status.VERIFIED
@@ -388,11 +389,11 @@ def test_an_invitation_from_a_verified_official_grants_access_at_once(client):
 def test_an_invitation_settles_a_pending_request_of_the_invited_person(client):
     inviter = CityMembershipFactory()
     requester = CityMembershipFactory(city=inviter.city, status=CityMembership.Status.PENDING)
-    invitation = CityInvitation.invite(
+    invitation = services.invite_colleague(
         city=inviter.city, email=requester.user.email, by=inviter.user
     )
 
-    invitation.accept(requester.user)
+    services.accept_invitation(invitation, requester.user)
 
     requester.refresh_from_db()
     assert requester.status == CityMembership.Status.VERIFIED
@@ -401,7 +402,7 @@ def test_an_invitation_settles_a_pending_request_of_the_invited_person(client):
 
 def test_a_person_awaiting_review_cannot_invite(pending):
     with pytest.raises(Refused):
-        CityInvitation.invite(city=pending.city, email="friend@example.org", by=pending.user)
+        services.invite_colleague(city=pending.city, email="friend@example.org", by=pending.user)
 
 
 def test_a_city_with_a_verified_official_cannot_be_claimed(signed_in, user):

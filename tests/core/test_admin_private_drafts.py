@@ -4,6 +4,7 @@ who asked a question still unanswered, as it shows no sealed proposal's content.
 import pytest
 from django.urls import reverse
 
+from cohorts import services
 from cohorts.models import CityApplication, Review
 from procurement.models import Clarification
 from tests.factories import (
@@ -69,8 +70,9 @@ def test_the_application_list_cannot_be_filtered_on_answers(admin_client):
 
 
 def _scored(review):
-    review.save_scores(
-        {criterion.id: (4, MARKER) for criterion in review.application.cohort.criteria.all()}
+    services.save_scores(
+        review,
+        {criterion.id: (4, MARKER) for criterion in review.application.cohort.criteria.all()},
     )
     return review
 
@@ -86,7 +88,7 @@ def test_an_unsubmitted_reviews_scores_are_hidden_in_the_admin(admin_client):
 
 def test_a_submitted_reviews_scores_show_in_the_admin(admin_client):
     review = _scored(ReviewFactory())
-    review.submit()
+    services.submit_review(review)
 
     response = change_page(admin_client, review)
 
