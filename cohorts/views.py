@@ -527,7 +527,7 @@ def application_decide(request, pk):
 def application_review(request, pk):
     application = _application_or_404(request, pk)
     try:
-        review = Review.for_reviewer(application, request.user)
+        review = Review.for_reviewer(application, request.user, opening=request.method == "POST")
     except Refused as refusal:
         messages.error(request, refusal.message)
         return redirect(application)

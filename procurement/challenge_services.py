@@ -23,7 +23,7 @@ from resilience_portal import audit
 from resilience_portal.mail import is_suppressed, render, send_templated
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
 from resilience_portal.refusals import Refused
-from resilience_portal.transitions import locked
+from resilience_portal.transitions import locked, transition
 
 BATCH_SIZE = 100
 
@@ -238,13 +238,42 @@ def send_withdrawal_notice(proposal):
     )
 
 
-def close_due_challenges():
+def close_challenge(challenge, *, now=None):
+    """Record the close of an open challenge whose deadline has passed; False if not due.
+
+    Nothing waits for this record: the clock already decided (``status_now()``), so the
+    beat records it, as does the next act on the challenge, and running it twice is safe.
+    """
     from .models import Challenge
 
-    closed = 0
-    for challenge in Challenge.objects.due_to_close():
-        closed += challenge.close_if_due()
-    return closed
+    now = now or timezone.now()
+    if challenge.status != Challenge.Status.PUBLISHED or not challenge.deadline_passed(now):
+        return False
+
+    def due(row):
+        if not row.deadline_passed(now):
+            raise Refused(_("The deadline has not passed yet."))
+
+    try:
+        transition(
+            challenge,
+            to=Challenge.Status.CLOSED,
+            allowed_from={Challenge.Status.PUBLISHED},
+            action="challenge.closed",
+            by=None,
+            check=due,
+            changes={"closed_at": now, "updated_at": now},
+        )
+    except Refused:
+        return False  # closed, cancelled or amended meanwhile
+    return True
+
+
+def close_due_challenges():
+    """The beat's work: record every close the clock has decided; returns how many."""
+    from .models import Challenge
+
+    return sum(close_challenge(challenge) for challenge in Challenge.objects.due_to_close())
 
 
 # --- amendments --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils import timezone
 from cohorts.models import City, CityMembership, Cohort
 from resilience_portal import demo, mail
 
+from .challenge_services import close_challenge
 from .models import (
     SME,
     Challenge,
@@ -204,7 +205,7 @@ def _pass_deadline(challenge):
         questions_close=past - timedelta(days=7), submissions_close=past
     )
     challenge.refresh_from_db()
-    challenge.close_if_due()
+    close_challenge(challenge)
 
 
 def seed(out):

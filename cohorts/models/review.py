@@ -51,14 +51,21 @@ class Review(models.Model):
         return self.submitted_at is not None
 
     @classmethod
-    def for_reviewer(cls, application, user):
-        """The reviewer's own review of ``application``, opened on first use."""
+    def for_reviewer(cls, application, user, *, opening=True):
+        """The reviewer's own review of ``application``, opened on first use.
+
+        With ``opening=False`` (reading the page) nothing is written: a review not yet
+        opened comes back unsaved, and the first save or declaration opens it.
+        """
         if not is_programme_staff(user):
             raise Refused(_("Only programme staff review applications."))
         if application.status != CityApplication.Status.UNDER_REVIEW:
             raise Refused(_("This application is not under review."))
         if application.city.has_official(user):
             raise Refused(_("You are an official of this city: you cannot review its application."))
+        if not opening:
+            review = cls.objects.filter(application=application, reviewer=user).first()
+            return review or cls(application=application, reviewer=user)
         review, _created = cls.objects.get_or_create(application=application, reviewer=user)
         return review
 

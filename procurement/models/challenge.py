@@ -3,7 +3,9 @@
 A challenge moves draft → pending approval → published → closed → evaluating →
 awarded / cancelled. The deadline is enforced by comparing the server clock with
 ``submissions_close`` whenever a request arrives; the recorded ``closed`` status
-follows it (beat task and first access) but never decides anything on its own.
+follows it (the beat task, or the next act on the challenge) but never decides anything
+on its own: pages read ``status_now()``, so they stay right while the beat is down, and
+no page writes.
 """
 
 from datetime import timedelta
@@ -49,6 +51,7 @@ class TransitionRefused(ValidationError):
 
 
 PUBLIC_STATUSES = ("published", "closed", "evaluating", "awarded", "cancelled")
+CANCELLABLE_STATUSES = ("draft", "pending_approval", "published", "closed", "evaluating")
 
 
 class ChallengeQuerySet(models.QuerySet):
@@ -69,17 +72,39 @@ class ChallengeQuerySet(models.QuerySet):
             return self.none()
         return self.filter(city__in=City.objects.represented_by(user))
 
-    def due_to_close(self, now=None):
+    # The deadline rule as queries: these two are the only filters on ``submissions_close``
+    # that decide anything, the twins of ``submissions_open()`` and ``proposals_unsealed()``.
+
+    def open_for_submissions(self, now=None):
+        """Taking proposals now, by the clock, whatever close has been recorded."""
         return self.filter(
-            status=Challenge.Status.PUBLISHED, submissions_close__lte=now or timezone.now()
+            status=Challenge.Status.PUBLISHED, submissions_close__gt=now or timezone.now()
         )
+
+    def unsealed(self, now=None):
+        """Challenges whose submitted proposals their readers may open now."""
+        return (
+            self.filter(submissions_close__lte=now or timezone.now())
+            .exclude(status=Challenge.Status.DRAFT)
+            .exclude(status=Challenge.Status.CANCELLED, closed_at__isnull=True)
+        )
+
+    def due_to_close(self, now=None):
+        """Past the deadline but not yet recorded as closed (the beat's work list)."""
+        return self.unsealed(now).filter(status=Challenge.Status.PUBLISHED)
+
+    def in_status_now(self, status, now=None):
+        """Those whose status, as the clock reads it (``Challenge.status_now``), is ``status``."""
+        if status == Challenge.Status.PUBLISHED:
+            return self.open_for_submissions(now)
+        if status == Challenge.Status.CLOSED:
+            return self.filter(status=status) | self.due_to_close(now)
+        return self.filter(status=status)
 
     def closing_soon(self, days=14):
         now = timezone.now()
-        return self.filter(
-            status=Challenge.Status.PUBLISHED,
-            submissions_close__gt=now,
-            submissions_close__lte=now + timedelta(days=days),
+        return self.open_for_submissions(now).filter(
+            submissions_close__lte=now + timedelta(days=days)
         )
 
 
@@ -191,6 +216,16 @@ class Challenge(models.Model):
             self.submissions_close
         )
 
+    def status_now(self, now=None):
+        """The status as the clock reads it: an open challenge past its deadline is closed,
+        whether or not the beat has recorded the close yet."""
+        if self.status == self.Status.PUBLISHED and self.deadline_passed(now):
+            return self.Status.CLOSED
+        return self.Status(self.status)
+
+    def status_now_display(self):
+        return self.status_now().label
+
     def questions_open(self, now=None):
         now = now or timezone.now()
         return self.status == self.Status.PUBLISHED and now < self.questions_close
@@ -223,6 +258,27 @@ class Challenge(models.Model):
 
     def can_read_proposals(self, user):
         return self.proposals_unsealed() and (self.is_official(user) or is_programme_staff(user))
+
+    def can_edit(self, user):
+        """Edit the draft, add its documents, send it for approval: the city, while a draft."""
+        return self.status == self.Status.DRAFT and self.is_official(user)
+
+    def can_amend(self, user):
+        return self.submissions_open() and self.is_official(user)
+
+    def can_review(self, user):
+        """Approve or send back: programme staff, while it waits for them."""
+        return self.status == self.Status.PENDING_APPROVAL and is_programme_staff(user)
+
+    def can_start_evaluation(self, user):
+        return self.status_now() == self.Status.CLOSED and (
+            self.is_official(user) or is_programme_staff(user)
+        )
+
+    def can_cancel(self, user):
+        return self.status in CANCELLABLE_STATUSES and (
+            self.is_official(user) or is_programme_staff(user)
+        )
 
     def is_eligible(self, sme):
         if not sme.is_verified:
@@ -348,27 +404,13 @@ class Challenge(models.Model):
 
         tell_officials_sent_back(self)
 
-    def close_if_due(self, now=None):
-        """Record the close once the deadline has passed; safe to call on every access."""
-        now = now or timezone.now()
-        if self.status != self.Status.PUBLISHED or now < self.submissions_close:
-            return False
-        with transaction.atomic():
-            locked = Challenge.objects.select_for_update().get(pk=self.pk)
-            if locked.status != self.Status.PUBLISHED or now < locked.submissions_close:
-                return False
-            locked.closed_at = now
-            locked._change(
-                self.Status.CLOSED, by=None, action="challenge.closed", fields=["closed_at"]
-            )
-        self.status, self.closed_at = locked.status, locked.closed_at
-        return True
-
     @transaction.atomic
     def start_evaluation(self, *, by):
         if not (self.is_official(by) or is_programme_staff(by)):
             raise TransitionRefused(_("Only the city's officials or staff start the evaluation."))
-        self.close_if_due()
+        from ..challenge_services import close_challenge
+
+        close_challenge(self)
         self._refuse_unless({self.Status.CLOSED}, _("evaluated yet"))
         self._change(self.Status.EVALUATING, by=by, action="challenge.evaluation_started")
 
@@ -380,7 +422,9 @@ class Challenge(models.Model):
             raise TransitionRefused(_("Give the reason for cancelling; every bidder will read it."))
         # A deadline passed but not yet recorded is recorded first: the bids were due to
         # open then, and cancelling afterwards does not seal them again.
-        self.close_if_due()
+        from ..challenge_services import close_challenge
+
+        close_challenge(self)
         self._refuse_unless(
             {
                 self.Status.DRAFT,

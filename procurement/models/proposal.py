@@ -39,11 +39,8 @@ class ProposalQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         own = Q(sme__in=SME.objects.filter(memberships__user=user))
-        unsealed = (
-            Q(status__in=Proposal.SUBMITTED_STATUSES)
-            & Q(challenge__submissions_close__lte=timezone.now())
-            & ~Q(challenge__status=Challenge.Status.DRAFT)
-            & ~Q(challenge__status=Challenge.Status.CANCELLED, challenge__closed_at__isnull=True)
+        unsealed = Q(status__in=Proposal.SUBMITTED_STATUSES) & Q(
+            challenge__in=Challenge.objects.unsealed()
         )
         if is_programme_staff(user):
             readers = Q()

@@ -29,7 +29,7 @@ from resilience_portal.refusals import Refused, refuse
 from resilience_portal.spreadsheets import csv_safe
 from resilience_portal.uploads import uploaded_message
 
-from ..challenge_services import amend_challenge, city_time, close_due_challenges
+from ..challenge_services import amend_challenge, city_time
 from ..forms.challenge import (
     AmendedCriteriaFormSet,
     AmendmentForm,
@@ -58,9 +58,6 @@ def _refused(request, error):
 
 
 def challenge_list(request):
-    # Deadlines passed since the beat last ran are recorded first (one indexed query when
-    # none is due), so the list never shows a challenge as open after its deadline.
-    close_due_challenges()
     form = ChallengeFilterForm(request.GET or None)
     challenges = (
         form.filter(Challenge.objects.public())
@@ -79,12 +76,9 @@ def challenge_list(request):
 
 
 def _challenge(request, slug):
-    challenge = get_visible_or_404(
+    return get_visible_or_404(
         Challenge.objects.select_related("city", "cohort"), request.user, slug=slug
     )
-    # The close is recorded on first access too, so nothing depends on the beat being up.
-    challenge.close_if_due()
-    return challenge
 
 
 def challenge_detail(request, slug):
@@ -103,6 +97,11 @@ def challenge_detail(request, slug):
         "is_official": is_official,
         "is_staff": staff,
         "can_read_proposals": challenge.can_read_proposals(user),
+        "can_edit": challenge.can_edit(user),
+        "can_amend": challenge.can_amend(user),
+        "can_review": challenge.can_review(user),
+        "can_start_evaluation": challenge.can_start_evaluation(user),
+        "can_cancel": challenge.can_cancel(user),
         "audit_trail": audit.trail(challenge)[:20] if (is_official or staff) else None,
     }
     if user.is_authenticated:

@@ -31,18 +31,15 @@ def _refused(request, error):
 
 def _own(request, pk):
     """A proposal the user's SME owns; anyone else gets a 404."""
-    proposal = get_object_or_404(
+    return get_object_or_404(
         Proposal.objects.of_member(request.user).select_related("challenge__city", "sme"), pk=pk
     )
-    proposal.challenge.close_if_due()
-    return proposal
 
 
 @require_POST
 @login_required
 def proposal_start(request, slug):
     challenge = get_visible_or_404(Challenge.objects, request.user, slug=slug)
-    challenge.close_if_due()
     sme_id = request.POST.get("sme", "")
     if not sme_id.isdigit():
         raise Http404
@@ -60,7 +57,6 @@ def proposal_detail(request, pk):
     proposal = get_visible_or_404(
         Proposal.objects.select_related("challenge__city", "sme"), request.user, pk=pk
     )
-    proposal.challenge.close_if_due()
     return render(
         request,
         "procurement/proposal/detail.html",

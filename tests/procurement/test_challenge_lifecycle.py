@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from procurement.challenge_services import close_challenge
 from procurement.models import Challenge, TransitionRefused
 from procurement.tasks import close_due_challenges
 from resilience_portal.audit import trail
@@ -80,14 +81,15 @@ def test_send_back_needs_comments(draft, staff):
         draft.send_back(by=staff, comments="  ")
 
 
-def test_challenge_closes_on_first_access_after_deadline():
+def test_a_close_past_the_deadline_is_recorded_once():
     challenge = ChallengeFactory()
     challenge.submissions_close = timezone.now() - datetime.timedelta(seconds=1)
     challenge.questions_close = challenge.submissions_close
     challenge.save()
-    assert challenge.close_if_due() is True
+    assert challenge.status_now() == Challenge.Status.CLOSED
+    assert close_challenge(challenge) is True
     assert challenge.status == Challenge.Status.CLOSED
-    assert challenge.close_if_due() is False
+    assert close_challenge(challenge) is False
     assert actions(challenge).count("challenge.closed") == 1
 
 
