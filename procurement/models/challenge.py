@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +20,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City, CityMembership, Cohort
-from resilience_portal import audit, scanning
+from resilience_portal import scanning
 from resilience_portal.permissions import is_programme_staff
+from resilience_portal.refusals import Refused
 
 from .sme import SME, Sector
 
@@ -44,10 +45,6 @@ class CoBenefit(models.TextChoices):
     NATURE = "nature", _("Nature and biodiversity")
     GENDER = "gender", _("Gender equality")
     DISASTER = "disaster", _("Disaster risk reduction")
-
-
-class TransitionRefused(ValidationError):
-    """A state change asked for in the wrong state, or by the wrong person, or too late."""
 
 
 PUBLIC_STATUSES = ("published", "closed", "evaluating", "awarded", "cancelled")
@@ -334,118 +331,12 @@ class Challenge(models.Model):
 
     def check_ready_for_approval(self):
         if self.criteria_total() != 100:
-            raise TransitionRefused(
+            raise Refused(
                 _("The criteria weights add up to %(total)s; they must add up to 100.")
                 % {"total": self.criteria_total()}
             )
         if self.submissions_close <= timezone.now():
-            raise TransitionRefused(_("The submission deadline is already past."))
-
-    # --- state changes -----------------------------------------------------------------
-
-    def _refuse_unless(self, allowed, act):
-        if self.status not in allowed:
-            raise TransitionRefused(
-                _("A challenge that is %(status)s cannot be %(act)s.")
-                % {"status": self.get_status_display().lower(), "act": act}
-            )
-
-    def _change(self, status, *, by, action, message="", fields=(), **details):
-        previous = self.status
-        self.status = status
-        self.save(update_fields=["status", "updated_at", *fields])
-        audit.record(self, action, actor=by, message=message, previous=previous, **details)
-
-    @transaction.atomic
-    def submit_for_approval(self, *, by):
-        if not self.is_official(by):
-            raise TransitionRefused(_("Only the city's officials can submit its challenges."))
-        self._refuse_unless({self.Status.DRAFT}, _("submitted for approval"))
-        self.check_ready_for_approval()
-        self._change(self.Status.PENDING_APPROVAL, by=by, action="challenge.submitted")
-        from ..challenge_services import tell_staff_challenge_pending
-
-        tell_staff_challenge_pending(self)
-
-    @transaction.atomic
-    def approve(self, *, by):
-        if not is_programme_staff(by):
-            raise TransitionRefused(_("Only programme staff approve challenges."))
-        self._refuse_unless({self.Status.PENDING_APPROVAL}, _("approved"))
-        self.check_ready_for_approval()
-        self.published_at = timezone.now()
-        self.review_comments = ""
-        self._change(
-            self.Status.PUBLISHED,
-            by=by,
-            action="challenge.published",
-            fields=["published_at", "review_comments"],
-        )
-        from ..challenge_services import announce_published
-
-        announce_published(self)
-
-    @transaction.atomic
-    def send_back(self, *, by, comments):
-        if not is_programme_staff(by):
-            raise TransitionRefused(_("Only programme staff review challenges."))
-        if not comments.strip():
-            raise TransitionRefused(_("Say what should change."))
-        self._refuse_unless({self.Status.PENDING_APPROVAL}, _("sent back"))
-        self.review_comments = comments
-        self._change(
-            self.Status.DRAFT,
-            by=by,
-            action="challenge.sent_back",
-            message=comments,
-            fields=["review_comments"],
-        )
-        from ..challenge_services import tell_officials_sent_back
-
-        tell_officials_sent_back(self)
-
-    @transaction.atomic
-    def start_evaluation(self, *, by):
-        if not (self.is_official(by) or is_programme_staff(by)):
-            raise TransitionRefused(_("Only the city's officials or staff start the evaluation."))
-        from ..challenge_services import close_challenge
-
-        close_challenge(self)
-        self._refuse_unless({self.Status.CLOSED}, _("evaluated yet"))
-        self._change(self.Status.EVALUATING, by=by, action="challenge.evaluation_started")
-
-    @transaction.atomic
-    def cancel(self, *, by, reason):
-        if not (self.is_official(by) or is_programme_staff(by)):
-            raise TransitionRefused(_("Only the city's officials can cancel its challenges."))
-        if not reason.strip():
-            raise TransitionRefused(_("Give the reason for cancelling; every bidder will read it."))
-        # A deadline passed but not yet recorded is recorded first: the bids were due to
-        # open then, and cancelling afterwards does not seal them again.
-        from ..challenge_services import close_challenge
-
-        close_challenge(self)
-        self._refuse_unless(
-            {
-                self.Status.DRAFT,
-                self.Status.PENDING_APPROVAL,
-                self.Status.PUBLISHED,
-                self.Status.CLOSED,
-                self.Status.EVALUATING,
-            },
-            _("cancelled"),
-        )
-        self.cancellation_reason = reason
-        self._change(
-            self.Status.CANCELLED,
-            by=by,
-            action="challenge.cancelled",
-            message=reason,
-            fields=["cancellation_reason"],
-        )
-        from ..challenge_services import tell_bidders_cancelled
-
-        tell_bidders_cancelled(self)
+            raise Refused(_("The submission deadline is already past."))
 
 
 class Criterion(models.Model):
@@ -506,7 +397,7 @@ scanning.register(ChallengeAttachment)
 class Amendment(models.Model):
     """A dated, public change to a published challenge's timeline or criteria.
 
-    Made only through ``challenge_services.amend_challenge``.
+    Made only through ``services.amend_challenge``.
     """
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="amendments")
@@ -570,41 +461,3 @@ class Clarification(models.Model):
 
     def __str__(self):
         return self.question[:60]
-
-    @classmethod
-    @transaction.atomic
-    def ask(cls, challenge, *, sme, by, question):
-        if not SME.objects.filter(pk=sme.pk, memberships__user=by).exists():
-            raise TransitionRefused(_("Only members of the SME can ask on its behalf."))
-        if not challenge.questions_open():
-            raise TransitionRefused(_("Questions on this challenge are closed."))
-        if not question.strip():
-            raise TransitionRefused(_("Write your question."))
-        clarification = cls.objects.create(
-            challenge=challenge, sme=sme, asked_by=by, question=question
-        )
-        audit.record(clarification, "clarification.asked", actor=by)
-        from ..challenge_services import tell_officials_question_asked
-
-        tell_officials_question_asked(clarification)
-        return clarification
-
-    @transaction.atomic
-    def publish_answer(self, *, by, answer):
-        if not self.challenge.is_official(by):
-            raise TransitionRefused(_("Only the city's officials answer questions."))
-        if not answer.strip():
-            raise TransitionRefused(_("Write the answer."))
-        if self.challenge.status not in (Challenge.Status.PUBLISHED, Challenge.Status.CLOSED):
-            raise TransitionRefused(_("This challenge no longer takes answers."))
-        first = self.answered_at is None
-        self.answer = answer
-        self.answered_by = by
-        self.answered_at = timezone.now()
-        self.save(update_fields=["answer", "answered_by", "answered_at"])
-        audit.record(
-            self, "clarification.answered" if first else "clarification.corrected", actor=by
-        )
-        from ..challenge_services import tell_bidders_question_answered
-
-        tell_bidders_question_answered(self)

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from cohorts.models import CityApplication, Review
+from procurement import services
 from procurement.models import Clarification
 from tests.factories import (
     ChallengeFactory,
@@ -106,7 +107,7 @@ def _asked():
     challenge = ChallengeFactory()
     sme = VerifiedSMEFactory(legal_name=f"{MARKER} Ltd")
     asker = member_of(sme, user__email="asker@example.org")
-    return Clarification.ask(challenge, sme=sme, by=asker, question="Is the budget fixed?")
+    return services.ask_question(challenge, sme=sme, by=asker, question="Is the budget fixed?")
 
 
 def test_who_asked_an_unanswered_question_is_hidden_in_the_admin(admin_client):
@@ -122,7 +123,7 @@ def test_who_asked_an_unanswered_question_is_hidden_in_the_admin(admin_client):
 
 def test_who_asked_shows_in_the_admin_once_the_question_is_answered(admin_client):
     question = _asked()
-    question.publish_answer(by=official_of(question.challenge.city), answer="Yes.")
+    services.publish_answer(question, by=official_of(question.challenge.city), answer="Yes.")
 
     response = change_page(admin_client, question)
 

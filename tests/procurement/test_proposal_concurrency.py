@@ -6,7 +6,9 @@ import threading
 import pytest
 from django.db import connection
 
-from procurement.models import Proposal, TransitionRefused
+from procurement import services
+from procurement.models import Proposal
+from resilience_portal.refusals import Refused
 from tests.factories import ChallengeFactory, VerifiedSMEFactory, member_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,11 +28,13 @@ def test_two_concurrent_submissions_make_one_proposal():
 
         try:
             barrier.wait()
-            proposal = Proposal.start(challenge, sme=sme, by=member)
-            proposal.save_answers(by=member, solution="s", approach="a", price=1000, currency="THB")
+            proposal = services.start_proposal(challenge, sme=sme, by=member)
+            services.save_proposal_answers(
+                proposal, by=member, solution="s", approach="a", price=1000, currency="THB"
+            )
             # The colleague may have submitted first: then it is already submitted.
-            with contextlib.suppress(TransitionRefused):
-                proposal.submit(by=member)
+            with contextlib.suppress(Refused):
+                services.submit_proposal(proposal, by=member)
         except Exception as error:  # reported to the test, not swallowed
             errors.append(error)
         finally:
