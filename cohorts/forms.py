@@ -250,7 +250,7 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, criteria, review, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
-        existing = {s.criterion_id: s for s in review.scores.all()}
+        existing = {s.criterion_id: s for s in review.scores.all()} if review.pk else {}
         for criterion in self.criteria:
             current = existing.get(criterion.id)
             self.fields[f"score_{criterion.id}"] = forms.TypedChoiceField(

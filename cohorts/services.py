@@ -294,14 +294,21 @@ def record_decision(application, decision, *, by, note=""):
 # --- reviews ---------------------------------------------------------------------------------
 
 
-def review_for(application, user):
-    """The reviewer's own review of ``application``, opened on first use."""
+def review_for(application, user, *, opening=True):
+    """The reviewer's own review of ``application``, opened on first use.
+
+    With ``opening=False`` (reading the page) nothing is written: a review not yet opened
+    comes back unsaved, and the first save or declaration opens it.
+    """
     if not is_programme_staff(user):
         raise Refused(_("Only programme staff review applications."))
     if not application.is_under_review:
         raise Refused(_("This application is not under review."))
     if application.city.has_official(user):
         raise Refused(_("You are an official of this city: you cannot review its application."))
+    if not opening:
+        review = Review.objects.filter(application=application, reviewer=user).first()
+        return review or Review(application=application, reviewer=user)
     review, _created = Review.objects.get_or_create(application=application, reviewer=user)
     return review
 

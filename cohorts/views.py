@@ -558,7 +558,7 @@ def application_decide(request, pk):
 def application_review(request, pk):
     application = _application_or_404(request, pk)
     try:
-        review = services.review_for(application, request.user)
+        review = services.review_for(application, request.user, opening=request.method == "POST")
     except Refused as refusal:
         refuse(request, refusal)
         return redirect(application)

@@ -76,7 +76,7 @@ class ChallengeAdmin(admin.ModelAdmin):
     """Once published, the timeline, city and criteria are fixed here.
 
     Moving the deadline in the admin would open the sealed proposals early and skip the
-    dated amendment every bidder is told of; ``challenge_services.amend_challenge`` is the only way.
+    dated amendment every bidder is told of; ``services.amend_challenge`` is the only way.
     """
 
     list_display = ["title", "city", "status", "submissions_close"]

@@ -325,7 +325,7 @@ class ChallengeFilterForm(forms.Form):
         if data.get("sector"):
             challenges = challenges.filter(sectors=data["sector"])
         if data.get("status"):
-            challenges = challenges.filter(status=data["status"])
+            challenges = challenges.in_status_now(data["status"])
         if data.get("closing_soon"):
             challenges = challenges & Challenge.objects.closing_soon()
         return challenges

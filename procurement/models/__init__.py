@@ -1,15 +1,16 @@
 """Procurement's models, one module per part of the domain."""
 
 from .challenge import (
+    CANCELLABLE_STATUSES,
     Amendment,
     Challenge,
     ChallengeAttachment,
     Clarification,
     CoBenefit,
     Criterion,
-    TransitionRefused,
 )
 from .proposal import (
+    ANSWER_FIELDS,
     ChallengeNotice,
     Proposal,
     ProposalAttachment,
@@ -26,6 +27,8 @@ from .sme import (
 )
 
 __all__ = [
+    "ANSWER_FIELDS",
+    "CANCELLABLE_STATUSES",
     "SME",
     "Amendment",
     "Challenge",
@@ -43,5 +46,4 @@ __all__ = [
     "SMEMembership",
     "Sector",
     "SizeClass",
-    "TransitionRefused",
 ]

@@ -4,7 +4,9 @@ import contextlib
 
 import pytest
 
-from procurement.models import Proposal, TransitionRefused
+from procurement import services
+from procurement.models import Proposal
+from resilience_portal.refusals import Refused
 from tests.factories import ChallengeFactory, VerifiedSMEFactory, member_of
 from tests.helpers import needs_row_locks, race
 
@@ -18,11 +20,13 @@ def test_two_concurrent_submissions_make_one_proposal():
 
     def submit(member):
         def act():
-            proposal = Proposal.start(challenge, sme=sme, by=member)
-            proposal.save_answers(by=member, solution="s", approach="a", price=1000, currency="THB")
+            proposal = services.start_proposal(challenge, sme=sme, by=member)
+            services.save_proposal_answers(
+                proposal, by=member, solution="s", approach="a", price=1000, currency="THB"
+            )
             # The colleague may have submitted first: then it is already submitted.
-            with contextlib.suppress(TransitionRefused):
-                proposal.submit(by=member)
+            with contextlib.suppress(Refused):
+                services.submit_proposal(proposal, by=member)
 
         return act
 
