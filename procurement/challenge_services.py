@@ -118,7 +118,9 @@ def audience(challenge, kind, object_id=None):
 
     An answer also reaches the SME that asked, which may not have started a proposal yet.
     """
-    from .models import SME, Challenge, Proposal
+    from smes.models import SME
+
+    from .models import Challenge, Proposal
 
     User = get_user_model()
     if kind == "published":

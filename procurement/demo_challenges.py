@@ -13,16 +13,9 @@ from django.utils import timezone
 
 from cohorts.models import City, CityMembership, Cohort
 from resilience_portal import demo, mail
+from smes.models import SME, Sector, SMEMembership
 
-from .models import (
-    SME,
-    Challenge,
-    Clarification,
-    Criterion,
-    Proposal,
-    Sector,
-    SMEMembership,
-)
+from .models import Challenge, Clarification, Criterion, Proposal
 
 DOMAIN = "demo.resilience.test"
 

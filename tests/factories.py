@@ -5,10 +5,10 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from cohorts.models import City, CityMembership, Cohort
-from procurement.models import SME, SMEMembership
 from resilience_portal.models import User
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
 from resilience_portal.scanning import ScanStatus
+from smes.models import SME, SMEMembership
 
 PASSWORD = "a-long-and-unusual-passphrase"
 
@@ -203,7 +203,7 @@ class CompleteSMEFactory(SMEFactory):
     def complete(sme, create, extracted, **kwargs):
         from django.core.files.base import ContentFile
 
-        from procurement.models import Sector, SMEDocument
+        from smes.models import Sector, SMEDocument
 
         if not create:
             return
@@ -226,7 +226,8 @@ from decimal import Decimal  # noqa: E402
 
 from django.utils import timezone as _timezone  # noqa: E402
 
-from procurement.models import Challenge, Criterion, Proposal, Sector  # noqa: E402
+from procurement.models import Challenge, Criterion, Proposal  # noqa: E402
+from smes.models import Sector  # noqa: E402
 
 
 def _days(days):

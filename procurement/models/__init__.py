@@ -15,18 +15,8 @@ from .proposal import (
     ProposalAttachment,
     ProposalVersion,
 )
-from .sme import (
-    SME,
-    RevenueChange,
-    Sector,
-    SizeClass,
-    SMEDocument,
-    SMEInvitation,
-    SMEMembership,
-)
 
 __all__ = [
-    "SME",
     "Amendment",
     "Challenge",
     "ChallengeAttachment",
@@ -37,11 +27,5 @@ __all__ = [
     "Proposal",
     "ProposalAttachment",
     "ProposalVersion",
-    "RevenueChange",
-    "SMEDocument",
-    "SMEInvitation",
-    "SMEMembership",
-    "Sector",
-    "SizeClass",
     "TransitionRefused",
 ]

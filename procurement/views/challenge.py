@@ -28,6 +28,7 @@ from resilience_portal.permissions import (
 from resilience_portal.refusals import Refused, refuse
 from resilience_portal.spreadsheets import csv_safe
 from resilience_portal.uploads import uploaded_message
+from smes.models import SME
 
 from ..challenge_services import amend_challenge, city_time, close_due_challenges
 from ..forms.challenge import (
@@ -42,14 +43,7 @@ from ..forms.challenge import (
     QuestionForm,
 )
 from ..forms.proposal import UploadForm
-from ..models import (
-    SME,
-    Challenge,
-    ChallengeAttachment,
-    Clarification,
-    Proposal,
-    TransitionRefused,
-)
+from ..models import Challenge, ChallengeAttachment, Clarification, Proposal, TransitionRefused
 
 
 def _refused(request, error):

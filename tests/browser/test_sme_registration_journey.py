@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from procurement.models import SME, Sector
-from procurement.sectors import SectorCode
+from smes.models import SME, Sector
+from smes.sectors import SectorCode
 from tests.factories import PASSWORD, PDF_BYTES, CityFactory, CityMembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

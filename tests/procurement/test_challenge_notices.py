@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from procurement.challenge_services import amend_challenge
-from procurement.models import Challenge, Clarification, Proposal, Sector, TransitionRefused
+from procurement.models import Challenge, Clarification, Proposal, TransitionRefused
 from procurement.tasks import notify_challenge_audience
 from resilience_portal.audit import trail
 from resilience_portal.refusals import Refused
+from smes.models import Sector
 from tests.factories import (
     ChallengeFactory,
     ProposalFactory,

@@ -8,9 +8,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
-from procurement.demo_smes import CITIES, demo_city
-from procurement.models import SME, RevenueChange, Sector
-from procurement.models.sme import search_vector_expression
+from smes.demo import CITIES, demo_city
+from smes.models import SME, RevenueChange, Sector, search_vector_expression
 
 FIRST = [
     "Green",

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from procurement.models import SME, Sector
+from smes.models import SME, Sector
 from tests.factories import (
     CityFactory,
     CityMembershipFactory,
@@ -17,8 +17,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-URL = reverse("procurement:sme_directory")
-EXPORT = reverse("procurement:sme_export")
+URL = reverse("smes:directory")
+EXPORT = reverse("smes:export")
 
 
 @pytest.fixture

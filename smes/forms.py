@@ -8,8 +8,7 @@ from resilience_portal.forms import EmailAddressField, ModelMultipleIdChoiceFiel
 from resilience_portal.text import NameField
 from resilience_portal.uploads import CERTIFICATE_KINDS, DOCUMENT_KINDS, UploadField
 
-from ..models import SME, Sector, SizeClass, SMEDocument
-from ..models.sme import normalise_registration_number
+from .models import SME, Sector, SizeClass, SMEDocument, normalise_registration_number
 
 COUNTRIES = [
     ("BD", _("Bangladesh")),

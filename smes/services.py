@@ -4,14 +4,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from resilience_portal import audit, mail
 
-from .models import SME, SMEDocument, SMEInvitation, SMEMembership
-from .models.sme import INVITATION_MAX_AGE
+from .models import INVITATION_MAX_AGE, SME, SMEDocument, SMEInvitation, SMEMembership
 
 User = get_user_model()
 IDENTITY_FIELDS = {"legal_name", "registration_number", "country"}
@@ -177,28 +175,7 @@ def sme_panel(request):
     smes = SME.objects.filter(memberships__user=request.user).prefetch_related(
         "sectors", "documents"
     )
-    return {"smes": smes, "matching_challenges": matching_challenges(request.user)}
-
-
-def matching_challenges(user, *, limit=5):
-    """Challenges taking proposals now in the city of one of the user's SMEs and in a
-    sector of that same SME (the issue's "its sectors and city")."""
-    from .models import Challenge
-
-    sector_in_city = SME.sectors.through.objects.filter(
-        sme__memberships__user=user,
-        sme__city=OuterRef("city"),
-        sector__challenges=OuterRef("pk"),
-    )
-    return (
-        Challenge.objects.filter(
-            Exists(sector_in_city),
-            status=Challenge.Status.PUBLISHED,
-            submissions_close__gt=timezone.now(),
-        )
-        .select_related("city")
-        .order_by("submissions_close")[:limit]
-    )
+    return {"smes": smes}
 
 
 def verification_panel(request):

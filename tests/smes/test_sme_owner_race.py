@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 
-from procurement import sme_services
-from procurement.models import SMEMembership
+from smes import services as sme_services
+from smes.models import SMEMembership
 from tests.factories import SMEMembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

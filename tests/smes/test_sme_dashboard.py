@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from procurement.models import SME
+from smes.models import SME
 from tests.factories import CompleteSMEFactory, SMEMembershipFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,21 +45,22 @@ def test_staff_see_how_many_smes_wait(client):
     client.force_login(StaffFactory())
     page = client.get(DASHBOARD).content.decode()
     assert "2 SMEs are waiting for verification" in page
-    assert reverse("procurement:sme_verification_queue") in page
+    assert reverse("smes:verification_queue") in page
 
 
 def test_newcomer_is_offered_registration(client):
     client.force_login(UserFactory())
-    assert reverse("procurement:sme_register") in client.get(DASHBOARD).content.decode()
+    assert reverse("smes:register") in client.get(DASHBOARD).content.decode()
 
 
 def test_sme_member_is_not_offered_registration_again(client):
     client.force_login(SMEMembershipFactory().user)
-    assert reverse("procurement:sme_register") not in client.get(DASHBOARD).content.decode()
+    assert reverse("smes:register") not in client.get(DASHBOARD).content.decode()
 
 
 def test_dashboard_lists_open_challenges_in_the_smes_city_and_sectors_only(client):
-    from procurement.models import Challenge, Sector
+    from procurement.models import Challenge
+    from smes.models import Sector
     from tests.factories import ChallengeFactory, CityFactory
 
     water, energy = Sector.objects.get(code="water"), Sector.objects.get(code="energy")

@@ -23,7 +23,7 @@ from resilience_portal.invitations import SignedInvitation
 from resilience_portal.permissions import Role, has_role
 from resilience_portal.storage import private_storage
 
-from ..sectors import SectorCode
+from .sectors import SectorCode
 
 
 class Sector(models.Model):
@@ -32,6 +32,7 @@ class Sector(models.Model):
     code = models.SlugField(max_length=40, unique=True, choices=SectorCode.CHOICES)
 
     class Meta:
+        db_table = "procurement_sector"
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
         ordering = ["code"]
@@ -239,6 +240,7 @@ class SME(models.Model):
     objects = SMEQuerySet.as_manager()
 
     class Meta:
+        db_table = "procurement_sme"
         verbose_name = _("SME")
         verbose_name_plural = _("SMEs")
         ordering = ["legal_name"]
@@ -275,7 +277,7 @@ class SME(models.Model):
             self.refresh_search_vector()
 
     def get_absolute_url(self):
-        return reverse("procurement:sme_detail", kwargs={"slug": self.slug})
+        return reverse("smes:detail", kwargs={"slug": self.slug})
 
     def refresh_search_vector(self):
         if connection.vendor == "postgresql":
@@ -388,7 +390,7 @@ class SME(models.Model):
         self.save(update_fields=["verification", "verification_note", "verified_at"])
         action = "sme.verified" if outcome == self.Verification.VERIFIED else "sme.rejected"
         audit.record(self, action, actor=by, message=self.verification_note)
-        from ..sme_services import notify_verification_decision
+        from .services import notify_verification_decision
 
         notify_verification_decision(self)
 
@@ -423,6 +425,7 @@ class SMEMembership(models.Model):
     objects = SMEMembershipQuerySet.as_manager()
 
     class Meta:
+        db_table = "procurement_smemembership"
         verbose_name = _("SME membership")
         verbose_name_plural = _("SME memberships")
         constraints = [
@@ -473,6 +476,7 @@ class SMEDocument(models.Model):
     objects = SMEDocumentQuerySet.as_manager()
 
     class Meta:
+        db_table = "procurement_smedocument"
         verbose_name = _("SME document")
         verbose_name_plural = _("SME documents")
         ordering = ["-uploaded_at"]
@@ -481,7 +485,7 @@ class SMEDocument(models.Model):
         return self.original_name
 
     def get_absolute_url(self):
-        return reverse("procurement:sme_document", kwargs={"slug": self.sme.slug, "pk": self.pk})
+        return reverse("smes:document", kwargs={"slug": self.sme.slug, "pk": self.pk})
 
 
 scanning.register(SMEDocument)
@@ -499,6 +503,7 @@ class SMEInvitation(SignedInvitation):
     sme = models.ForeignKey(SME, on_delete=models.CASCADE, related_name="invitations")
 
     class Meta(SignedInvitation.Meta):
+        db_table = "procurement_smeinvitation"
         verbose_name = _("SME invitation")
         verbose_name_plural = _("SME invitations")
 
@@ -506,7 +511,7 @@ class SMEInvitation(SignedInvitation):
         return f"{self.email} → {self.sme}"
 
     def get_absolute_url(self):
-        return reverse("procurement:sme_invitation", kwargs={"token": self.token})
+        return reverse("smes:invitation", kwargs={"token": self.token})
 
     @classmethod
     def from_token(cls, token):

@@ -24,8 +24,8 @@ from resilience_portal.permissions import (
 from resilience_portal.spreadsheets import csv_safe
 from resilience_portal.uploads import uploaded_message
 
-from .. import sme_services
-from ..forms.sme import (
+from . import services as sme_services
+from .forms import (
     COUNTRY_NAMES,
     DirectoryFilterForm,
     InvitationForm,
@@ -35,8 +35,14 @@ from ..forms.sme import (
     VerificationDecisionForm,
     duplicate_message,
 )
-from ..models import SME, SMEDocument, SMEInvitation, SMEMembership
-from ..models.sme import display_name_key, normalise_registration_number
+from .models import (
+    SME,
+    SMEDocument,
+    SMEInvitation,
+    SMEMembership,
+    display_name_key,
+    normalise_registration_number,
+)
 
 DIRECTORY_PAGE_SIZE = 25
 
@@ -81,7 +87,7 @@ def register(request):
             return redirect(sme)
     if request.method == "POST":
         scanning.audit_infected(form, target=request.user, by=request.user)
-    return render(request, "procurement/sme/register.html", {"form": form})
+    return render(request, "smes/register.html", {"form": form})
 
 
 @login_required
@@ -114,7 +120,7 @@ def _render_detail(request, sme, *, decision_form=None):
         context["missing"] = sme.missing_items()
     if context["is_staff"] and sme.verification == SME.Verification.PENDING:
         context["decision_form"] = decision_form or VerificationDecisionForm()
-    return render(request, "procurement/sme/detail.html", context)
+    return render(request, "smes/detail.html", context)
 
 
 @login_required
@@ -138,7 +144,7 @@ def edit(request, slug):
             else:
                 messages.success(request, _("The profile is saved."))
             return redirect(sme)
-    return render(request, "procurement/sme/edit.html", {"form": form, "sme": sme})
+    return render(request, "smes/edit.html", {"form": form, "sme": sme})
 
 
 @login_required
@@ -150,12 +156,12 @@ def documents(request, slug):
             sme, form.cleaned_data["file"], kind=form.cleaned_data["kind"], by=request.user
         )
         messages.success(request, uploaded_message(_("The document is uploaded."), document))
-        return redirect("procurement:sme_documents", slug=sme.slug)
+        return redirect("smes:documents", slug=sme.slug)
     if request.method == "POST":
         scanning.audit_infected(form, target=sme, by=request.user)
     return render(
         request,
-        "procurement/sme/documents.html",
+        "smes/documents.html",
         {"sme": sme, "form": form, "documents": sme.documents.all()},
     )
 
@@ -184,7 +190,7 @@ def delete_document(request, slug, pk):
     document = get_object_or_404(sme.documents, pk=pk)
     sme_services.delete_document(document, by=request.user)
     messages.success(request, _("The document is removed."))
-    return redirect("procurement:sme_documents", slug=sme.slug)
+    return redirect("smes:documents", slug=sme.slug)
 
 
 @require_POST
@@ -217,14 +223,14 @@ def members(request, slug):
                 request,
                 _("An invitation is on its way to %(email)s.") % form.cleaned_data,
             )
-            return redirect("procurement:sme_members", slug=sme.slug)
+            return redirect("smes:members", slug=sme.slug)
     context = {
         "sme": sme,
         "form": form,
         "memberships": sme.memberships.select_related("user").order_by("role", "created_at"),
         "invitations": sme.invitations.filter(accepted_at__isnull=True),
     }
-    return render(request, "procurement/sme/members.html", context)
+    return render(request, "smes/members.html", context)
 
 
 @require_POST
@@ -236,7 +242,7 @@ def hand_over(request, slug, pk):
         sme_services.hand_over_ownership(sme, to=membership, by=request.user)
     except ValidationError as error:
         _form_errors_as_messages(request, error)
-        return redirect("procurement:sme_members", slug=sme.slug)
+        return redirect("smes:members", slug=sme.slug)
     messages.success(request, _("%(name)s is now the owner.") % {"name": membership.user})
     return redirect(sme)
 
@@ -257,15 +263,15 @@ def remove(request, slug, pk):
         messages.success(request, _("You have left %(name)s.") % {"name": sme})
         return redirect("dashboard")
     messages.success(request, _("%(name)s is no longer a member.") % {"name": membership.user})
-    return redirect("procurement:sme_members", slug=sme.slug)
+    return redirect("smes:members", slug=sme.slug)
 
 
 def invitation(request, token):
     invitation = SMEInvitation.from_token(token)
     if invitation is None:
-        return render(request, "procurement/sme/invitation_invalid.html", status=404)
+        return render(request, "smes/invitation_invalid.html", status=404)
     if not request.user.is_authenticated:
-        return render(request, "procurement/sme/invitation.html", {"invitation": invitation})
+        return render(request, "smes/invitation.html", {"invitation": invitation})
     if request.method == "POST":
         try:
             invitation.accept(request.user)
@@ -274,7 +280,7 @@ def invitation(request, token):
         else:
             messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.sme})
             return redirect(invitation.sme)
-    return render(request, "procurement/sme/invitation.html", {"invitation": invitation})
+    return render(request, "smes/invitation.html", {"invitation": invitation})
 
 
 # Verification -------------------------------------------------------------------
@@ -288,7 +294,7 @@ def verification_queue(request):
         .prefetch_related("documents")
         .order_by("verification_requested_at", "pk")
     )
-    return render(request, "procurement/sme/verification_queue.html", {"pending": pending})
+    return render(request, "smes/verification_queue.html", {"pending": pending})
 
 
 @require_POST
@@ -309,7 +315,7 @@ def decide(request, slug):
     except ValidationError as error:
         _form_errors_as_messages(request, error)
         return redirect(sme)
-    return redirect("procurement:sme_verification_queue")
+    return redirect("smes:verification_queue")
 
 
 # Directory ----------------------------------------------------------------------
@@ -343,7 +349,7 @@ def directory(request):
         request.GET.get("page")
     )
     context = {"form": form, "page": page, "full": full}
-    template = "procurement/sme/directory.html"
+    template = "smes/directory.html"
     if request.htmx:
         template += "#results"
     return render(request, template, context)

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from procurement.models import SMEDocument
+from smes.models import SMEDocument
 from tests.factories import (
     PDF_BYTES,
     CityMembershipFactory,
@@ -78,15 +78,13 @@ def test_files_are_stored_outside_the_public_media_folder_under_a_random_name(do
 def test_member_uploads_and_removes_a_document(client):
     owner = SMEMembershipFactory()
     client.force_login(owner.user)
-    url = reverse("procurement:sme_documents", kwargs={"slug": owner.sme.slug})
+    url = reverse("smes:documents", kwargs={"slug": owner.sme.slug})
     response = client.post(url, {"kind": "other", "file": pdf_upload("Annual report.pdf")})
     assert response.status_code == 302
     document = owner.sme.documents.get()
     assert document.original_name == "Annual-report.pdf"
     response = client.post(
-        reverse(
-            "procurement:sme_document_delete", kwargs={"slug": owner.sme.slug, "pk": document.pk}
-        )
+        reverse("smes:document_delete", kwargs={"slug": owner.sme.slug, "pk": document.pk})
     )
     assert response.status_code == 302
     assert not owner.sme.documents.exists()
@@ -96,12 +94,10 @@ def test_non_member_cannot_upload_or_remove(client, document):
     client.force_login(SMEMembershipFactory().user)
     slug = document.sme.slug
     upload = client.post(
-        reverse("procurement:sme_documents", kwargs={"slug": slug}),
+        reverse("smes:documents", kwargs={"slug": slug}),
         {"kind": "other", "file": pdf_upload()},
     )
-    remove = client.post(
-        reverse("procurement:sme_document_delete", kwargs={"slug": slug, "pk": document.pk})
-    )
+    remove = client.post(reverse("smes:document_delete", kwargs={"slug": slug, "pk": document.pk}))
     assert (upload.status_code, remove.status_code) == (404, 404)
     assert SMEDocument.objects.count() == 1
 
@@ -118,7 +114,7 @@ def test_registration_certificate_must_be_a_pdf_or_an_image(client):
     owner = SMEMembershipFactory()
     client.force_login(owner.user)
     response = client.post(
-        reverse("procurement:sme_documents", kwargs={"slug": owner.sme.slug}),
+        reverse("smes:documents", kwargs={"slug": owner.sme.slug}),
         {"kind": "registration", "file": SimpleUploadedFile("c.docx", buffer.getvalue())},
     )
     assert response.status_code == 200

@@ -4,12 +4,12 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from procurement.models import SME, Sector, SMEMembership
 from resilience_portal import audit
+from smes.models import SME, Sector, SMEMembership
 from tests.factories import CityFactory, SMEFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
-URL = reverse("procurement:sme_register")
+URL = reverse("smes:register")
 
 
 @pytest.fixture(autouse=True)
@@ -111,7 +111,7 @@ def test_city_must_be_in_the_chosen_country(signed_in, city):
 
 
 def test_size_class_thresholds():
-    from procurement.models import SizeClass
+    from smes.models import SizeClass
 
     assert [SizeClass.of(n) for n in (None, 0, 9, 10, 49, 50, 249, 250)] == [
         None,

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from procurement.models import SME
 from resilience_portal import audit
+from smes.models import SME
 from tests.factories import CityMembershipFactory, SMEMembershipFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def membership():
 
 
 def edit_url(sme):
-    return reverse("procurement:sme_edit", kwargs={"slug": sme.slug})
+    return reverse("smes:edit", kwargs={"slug": sme.slug})
 
 
 def test_member_edits_the_profile_and_it_stays_verified(client, membership):

@@ -10,8 +10,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from procurement import sme_services
-from procurement.models import SMEInvitation, SMEMembership
+from smes import services as sme_services
+from smes.models import SMEInvitation, SMEMembership
 from tests.factories import SMEMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def member(owner):
 
 
 def members_url(sme):
-    return reverse("procurement:sme_members", kwargs={"slug": sme.slug})
+    return reverse("smes:members", kwargs={"slug": sme.slug})
 
 
 def invite(client, owner, email, django_capture_on_commit_callbacks):
@@ -68,7 +68,7 @@ def test_expired_or_forged_invitation_links_are_refused(client, owner):
     invitation = sme_services.invite_member(owner.sme, "late@example.org", by=owner.user)
     client.force_login(UserFactory(email="late@example.org"))
     forged = signing.dumps({"invitation": invitation.pk}, salt="another-purpose")
-    assert client.get(reverse("procurement:sme_invitation", args=[forged])).status_code == 404
+    assert client.get(reverse("smes:invitation", args=[forged])).status_code == 404
     token = invitation.token
     url = invitation.get_absolute_url()
     two_weeks_later = time.time() + timedelta(days=14, minutes=1).total_seconds()
@@ -94,7 +94,7 @@ def test_inviting_an_existing_member_is_refused(client, owner, member):
 
 def test_owner_hands_ownership_over_and_stays_a_member(client, owner, member):
     client.force_login(owner.user)
-    url = reverse("procurement:sme_hand_over", kwargs={"slug": owner.sme.slug, "pk": member.pk})
+    url = reverse("smes:hand_over", kwargs={"slug": owner.sme.slug, "pk": member.pk})
     assert client.post(url).status_code == 302
     owner.refresh_from_db()
     member.refresh_from_db()
@@ -103,7 +103,7 @@ def test_owner_hands_ownership_over_and_stays_a_member(client, owner, member):
 
 def test_member_cannot_take_ownership(client, owner, member):
     client.force_login(member.user)
-    url = reverse("procurement:sme_hand_over", kwargs={"slug": owner.sme.slug, "pk": member.pk})
+    url = reverse("smes:hand_over", kwargs={"slug": owner.sme.slug, "pk": member.pk})
     assert client.post(url).status_code == 404
     member.refresh_from_db()
     assert member.role == "member"
@@ -111,23 +111,21 @@ def test_member_cannot_take_ownership(client, owner, member):
 
 def test_owner_removes_a_member(client, owner, member):
     client.force_login(owner.user)
-    url = reverse("procurement:sme_member_remove", kwargs={"slug": owner.sme.slug, "pk": member.pk})
+    url = reverse("smes:member_remove", kwargs={"slug": owner.sme.slug, "pk": member.pk})
     assert client.post(url).status_code == 302
     assert not SMEMembership.objects.filter(pk=member.pk).exists()
 
 
 def test_member_cannot_remove_the_owner(client, owner, member):
     client.force_login(member.user)
-    url = reverse("procurement:sme_member_remove", kwargs={"slug": owner.sme.slug, "pk": owner.pk})
+    url = reverse("smes:member_remove", kwargs={"slug": owner.sme.slug, "pk": owner.pk})
     assert client.post(url).status_code == 404
     assert SMEMembership.objects.filter(pk=owner.pk).exists()
 
 
 def test_member_may_leave(client, member):
     client.force_login(member.user)
-    url = reverse(
-        "procurement:sme_member_remove", kwargs={"slug": member.sme.slug, "pk": member.pk}
-    )
+    url = reverse("smes:member_remove", kwargs={"slug": member.sme.slug, "pk": member.pk})
     assert client.post(url).status_code == 302
     assert not SMEMembership.objects.filter(pk=member.pk).exists()
 
@@ -136,7 +134,7 @@ def test_the_last_owner_can_neither_leave_nor_be_removed(client, owner, member):
     with pytest.raises(ValidationError):
         sme_services.remove_member(owner.sme, owner, by=owner.user)
     client.force_login(owner.user)
-    url = reverse("procurement:sme_member_remove", kwargs={"slug": owner.sme.slug, "pk": owner.pk})
+    url = reverse("smes:member_remove", kwargs={"slug": owner.sme.slug, "pk": owner.pk})
     client.post(url)
     assert SMEMembership.objects.filter(pk=owner.pk, role="owner").exists()
 
@@ -151,8 +149,8 @@ def test_non_member_gets_404_on_every_member_page(client, owner, member):
     client.force_login(SMEMembershipFactory().user)
     slug = owner.sme.slug
     assert client.get(members_url(owner.sme)).status_code == 404
-    for name in ("sme_hand_over", "sme_member_remove"):
-        url = reverse(f"procurement:{name}", kwargs={"slug": slug, "pk": member.pk})
+    for name in ("hand_over", "member_remove"):
+        url = reverse(f"smes:{name}", kwargs={"slug": slug, "pk": member.pk})
         assert client.post(url).status_code == 404
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from procurement.models import SME
 from resilience_portal import audit
+from smes.models import SME
 from tests.factories import (
     CityMembershipFactory,
     CompleteSMEFactory,
@@ -15,7 +15,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-QUEUE = reverse("procurement:sme_verification_queue")
+QUEUE = reverse("smes:verification_queue")
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +31,7 @@ def pending():
 
 
 def decide(client, sme, decision, reason="", capture=None):
-    url = reverse("procurement:sme_decide", kwargs={"slug": sme.slug})
+    url = reverse("smes:decide", kwargs={"slug": sme.slug})
     with capture(execute=True):
         return client.post(url, {"decision": decision, "reason": reason})
 
@@ -39,7 +39,7 @@ def decide(client, sme, decision, reason="", capture=None):
 def test_member_asks_for_verification_of_a_complete_profile(client):
     membership = SMEMembershipFactory(sme=CompleteSMEFactory(), role="member")
     client.force_login(membership.user)
-    url = reverse("procurement:sme_request_verification", kwargs={"slug": membership.sme.slug})
+    url = reverse("smes:request_verification", kwargs={"slug": membership.sme.slug})
     assert client.post(url).status_code == 302
     membership.sme.refresh_from_db()
     assert membership.sme.verification == SME.Verification.PENDING
@@ -51,7 +51,7 @@ def test_incomplete_profile_cannot_ask_for_verification_and_shows_what_is_missin
     page = client.get(membership.sme.get_absolute_url()).content.decode()
     assert "Business registration certificate" in page
     assert "Year founded" in page
-    url = reverse("procurement:sme_request_verification", kwargs={"slug": membership.sme.slug})
+    url = reverse("smes:request_verification", kwargs={"slug": membership.sme.slug})
     client.post(url)
     membership.sme.refresh_from_db()
     assert membership.sme.verification == SME.Verification.UNVERIFIED
@@ -62,7 +62,7 @@ def test_incomplete_profile_cannot_ask_for_verification_and_shows_what_is_missin
 def test_non_member_cannot_ask_for_verification(client):
     sme = CompleteSMEFactory()
     client.force_login(SMEMembershipFactory().user)
-    url = reverse("procurement:sme_request_verification", kwargs={"slug": sme.slug})
+    url = reverse("smes:request_verification", kwargs={"slug": sme.slug})
     assert client.post(url).status_code == 404
 
 
@@ -191,7 +191,7 @@ def test_a_decision_refused_for_a_missing_choice_keeps_the_reason_typed(
     client, pending, django_capture_on_commit_callbacks
 ):
     client.force_login(StaffFactory())
-    url = reverse("procurement:sme_decide", kwargs={"slug": pending.slug})
+    url = reverse("smes:decide", kwargs={"slug": pending.slug})
     response = client.post(url, {"reason": "The stamp on the certificate is unreadable."})
     page = response.content.decode()
     assert response.status_code == 200

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from procurement.models import SME, SMEMembership
+from smes.models import SME, SMEMembership
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from procurement.models import SME
 from resilience_portal import uploads
+from smes.models import SME
 from tests.factories import PDF_BYTES, PNG_BYTES, CityFactory, pdf_upload
-from tests.procurement.test_sme_registration import registration
+from tests.smes.test_sme_registration import registration
 
-URL = reverse("procurement:sme_register")
+URL = reverse("smes:register")
 
 
 def office_file(member):
