@@ -46,7 +46,6 @@ from .models import (
     Review,
     awaits_verification,
 )
-from .models.invitation import INVITATION_LIFETIME
 
 # What each recorded act means, for the audit trail staff read on the page.
 AUDIT_LABELS = {
@@ -229,7 +228,7 @@ def city_team(request, slug):
 def _waiting_invitations(city):
     """Live, unused invitations, one per address (the latest): sending again is a reminder."""
     live = city.invitations.filter(
-        accepted_at__isnull=True, created_at__gte=timezone.now() - INVITATION_LIFETIME
+        accepted_at__isnull=True, created_at__gte=timezone.now() - CityInvitation.lifetime
     ).select_related("invited_by")
     latest = {}
     for invitation in live:  # newest first

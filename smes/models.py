@@ -7,18 +7,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City
-from resilience_portal import audit, scanning
+from resilience_portal import scanning
 from resilience_portal.invitations import SignedInvitation
 from resilience_portal.permissions import Role, has_role
 from resilience_portal.storage import private_storage
@@ -345,64 +342,17 @@ class SME(models.Model):
 
     # Verification ---------------------------------------------------------------
 
-    def _lock(self):
-        # Re-read the state under a row lock: two staff deciding at once (or a double
-        # click) must not record two decisions and send two contradicting e-mails.
-        self.verification = (
-            SME.objects.select_for_update().values_list("verification", flat=True).get(pk=self.pk)
-        )
+    def may_request_verification(self):
+        """Members may ask for verification of a new or a rejected profile."""
+        return self.verification in (self.Verification.UNVERIFIED, self.Verification.REJECTED)
 
-    @transaction.atomic
-    def request_verification(self, *, by):
-        """A member asks staff to verify a complete profile."""
-        self._lock()
-        if self.verification not in (self.Verification.UNVERIFIED, self.Verification.REJECTED):
-            raise ValidationError(_("Verification has already been requested."))
-        missing = self.missing_items()
-        if missing:
-            raise ValidationError(
-                _("Complete the profile first: %(items)s.")
-                % {"items": ", ".join(str(item) for item in missing)}
-            )
-        self.verification = self.Verification.PENDING
-        self.verification_requested_at = timezone.now()
-        self.save(update_fields=["verification", "verification_requested_at"])
-        audit.record(self, "sme.verification_requested", actor=by)
+    @property
+    def awaits_decision(self):
+        return self.verification == self.Verification.PENDING
 
-    def verify(self, *, by, note=""):
-        self._decide(self.Verification.VERIFIED, by=by, note=note)
-
-    def reject(self, *, by, reason):
-        if not (reason or "").strip():
-            raise ValidationError(_("Give the SME a reason, so it knows what to fix."))
-        self._decide(self.Verification.REJECTED, by=by, note=reason)
-
-    @transaction.atomic
-    def _decide(self, outcome, *, by, note):
-        if not has_role(by, Role.PROGRAMME_STAFF):
-            raise PermissionDenied
-        self._lock()
-        if self.verification != self.Verification.PENDING:
-            raise ValidationError(_("Only an SME waiting for verification can be decided."))
-        self.verification = outcome
-        self.verification_note = note.strip()
-        self.verified_at = timezone.now() if outcome == self.Verification.VERIFIED else None
-        self.save(update_fields=["verification", "verification_note", "verified_at"])
-        action = "sme.verified" if outcome == self.Verification.VERIFIED else "sme.rejected"
-        audit.record(self, action, actor=by, message=self.verification_note)
-        from .services import notify_verification_decision
-
-        notify_verification_decision(self)
-
-    def reopen_verification(self, *, by, changed):
-        """A verified SME whose identity changed goes back to the queue."""
-        if not self.is_verified:
-            return
-        self.verification = self.Verification.PENDING
-        self.verification_requested_at = timezone.now()
-        self.verified_at = None
-        self.save(update_fields=["verification", "verification_requested_at", "verified_at"])
-        audit.record(self, "sme.verification_reopened", actor=by, changed=sorted(changed))
+    @property
+    def is_rejected(self):
+        return self.verification == self.Verification.REJECTED
 
 
 class SMEMembershipQuerySet(models.QuerySet):
@@ -491,14 +441,13 @@ class SMEDocument(models.Model):
 scanning.register(SMEDocument)
 
 INVITATION_SALT = "procurement.sme-invitation"
-INVITATION_MAX_AGE = timedelta(days=14)
 
 
 class SMEInvitation(SignedInvitation):
     """An owner's invitation for a colleague to join as a member, by e-mail."""
 
     signing_salt = INVITATION_SALT
-    lifetime = INVITATION_MAX_AGE
+    lifetime = timedelta(days=14)
 
     sme = models.ForeignKey(SME, on_delete=models.CASCADE, related_name="invitations")
 
@@ -512,35 +461,3 @@ class SMEInvitation(SignedInvitation):
 
     def get_absolute_url(self):
         return reverse("smes:invitation", kwargs={"token": self.token})
-
-    @classmethod
-    def from_token(cls, token):
-        """The open invitation behind a signed link, or None if forged, expired or used."""
-        try:
-            invitation_id = cls.id_from_token(token)
-        except signing.BadSignature:
-            return None
-        invitation = cls.objects.select_related("sme").filter(pk=invitation_id).first()
-        if invitation is None or invitation.accepted_at is not None:
-            return None
-        return invitation
-
-    @transaction.atomic
-    def accept(self, user):
-        if user.email.lower() != self.email.lower():
-            raise ValidationError(
-                _("This invitation was sent to %(email)s; sign in with that address to accept it.")
-                % {"email": self.email}
-            )
-        locked = SMEInvitation.objects.select_for_update().get(pk=self.pk)
-        if locked.accepted_at is not None:
-            raise ValidationError(_("This invitation has already been used."))
-        membership, created = SMEMembership.objects.get_or_create(
-            sme=self.sme, user=user, defaults={"role": SMEMembership.Role.MEMBER}
-        )
-        locked.accepted_at = timezone.now()
-        locked.accepted_by = user
-        locked.save(update_fields=["accepted_at", "accepted_by"])
-        if created:
-            audit.record(self.sme, "sme.member_joined", actor=user, email=user.email)
-        return membership

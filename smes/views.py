@@ -4,7 +4,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, StreamingHttpResponse
@@ -21,6 +21,7 @@ from resilience_portal.permissions import (
     has_role,
     programme_staff_required,
 )
+from resilience_portal.refusals import Refused, refuse
 from resilience_portal.spreadsheets import csv_safe
 from resilience_portal.uploads import uploaded_message
 
@@ -50,11 +51,6 @@ DIRECTORY_PAGE_SIZE = 25
 def sees_full_profiles(user):
     """City officials and staff see whole profiles; everyone else only the public part."""
     return has_role(user, Role.PROGRAMME_STAFF) or has_role(user, Role.CITY_OFFICIAL)
-
-
-def _form_errors_as_messages(request, error):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # Registration and profile ---------------------------------------------------------
@@ -118,7 +114,7 @@ def _render_detail(request, sme, *, decision_form=None):
     if membership:
         context["completeness"] = sme.completeness_items()
         context["missing"] = sme.missing_items()
-    if context["is_staff"] and sme.verification == SME.Verification.PENDING:
+    if context["is_staff"] and sme.awaits_decision:
         context["decision_form"] = decision_form or VerificationDecisionForm()
     return render(request, "smes/detail.html", context)
 
@@ -134,9 +130,7 @@ def edit(request, slug):
         except IntegrityError:
             form.add_error("registration_number", _("This registration number is taken."))
         else:
-            if sme.verification == SME.Verification.PENDING and (
-                sme_services.IDENTITY_FIELDS & set(form.changed_data)
-            ):
+            if sme.awaits_decision and (sme_services.IDENTITY_FIELDS & set(form.changed_data)):
                 messages.warning(
                     request,
                     _("The legal name or registration number changed: staff will verify it again."),
@@ -198,9 +192,9 @@ def delete_document(request, slug, pk):
 def request_verification(request, slug):
     sme = get_object_or_404(SME.objects.editable_by(request.user), slug=slug)
     try:
-        sme.request_verification(by=request.user)
-    except ValidationError as error:
-        _form_errors_as_messages(request, error)
+        sme_services.request_verification(sme, by=request.user)
+    except Refused as refused:
+        refuse(request, refused)
     else:
         messages.success(request, _("Staff will check the profile and documents."))
     return redirect(sme)
@@ -216,8 +210,8 @@ def members(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             sme_services.invite_member(sme, form.cleaned_data["email"], by=request.user)
-        except ValidationError as error:
-            form.add_error("email", error)
+        except Refused as refused:
+            refuse(request, refused, form=form)
         else:
             messages.success(
                 request,
@@ -240,8 +234,8 @@ def hand_over(request, slug, pk):
     membership = get_object_or_404(sme.memberships.select_related("user"), pk=pk)
     try:
         sme_services.hand_over_ownership(sme, to=membership, by=request.user)
-    except ValidationError as error:
-        _form_errors_as_messages(request, error)
+    except Refused as refused:
+        refuse(request, refused)
         return redirect("smes:members", slug=sme.slug)
     messages.success(request, _("%(name)s is now the owner.") % {"name": membership.user})
     return redirect(sme)
@@ -252,12 +246,15 @@ def hand_over(request, slug, pk):
 def remove(request, slug, pk):
     sme = get_object_or_404(SME.objects.editable_by(request.user).distinct(), slug=slug)
     membership = get_object_or_404(sme.memberships.select_related("user"), pk=pk)
+    if membership.user_id != request.user.pk and not sme.memberships.owners().filter(
+        user=request.user
+    ):
+        # Anyone may leave; only owners see (and remove) the others.
+        raise Http404
     try:
         sme_services.remove_member(sme, membership, by=request.user)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        _form_errors_as_messages(request, error)
+    except Refused as refused:
+        refuse(request, refused)
         return redirect(sme)
     if membership.user_id == request.user.pk:
         messages.success(request, _("You have left %(name)s.") % {"name": sme})
@@ -267,16 +264,19 @@ def remove(request, slug, pk):
 
 
 def invitation(request, token):
-    invitation = SMEInvitation.from_token(token)
-    if invitation is None:
+    try:
+        invitation = SMEInvitation.from_token(token)
+    except Refused:
+        invitation = None
+    if invitation is None or invitation.accepted_at is not None:
         return render(request, "smes/invitation_invalid.html", status=404)
     if not request.user.is_authenticated:
         return render(request, "smes/invitation.html", {"invitation": invitation})
     if request.method == "POST":
         try:
-            invitation.accept(request.user)
-        except ValidationError as error:
-            _form_errors_as_messages(request, error)
+            sme_services.accept_invitation(invitation, by=request.user)
+        except Refused as refused:
+            refuse(request, refused)
         else:
             messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.sme})
             return redirect(invitation.sme)
@@ -307,13 +307,13 @@ def decide(request, slug):
         return _render_detail(request, sme, decision_form=form)
     try:
         if form.cleaned_data["decision"] == "verify":
-            sme.verify(by=request.user, note=form.cleaned_data["reason"])
+            sme_services.verify_sme(sme, by=request.user, note=form.cleaned_data["reason"])
             messages.success(request, _("%(name)s is verified.") % {"name": sme})
         else:
-            sme.reject(by=request.user, reason=form.cleaned_data["reason"])
+            sme_services.reject_sme(sme, by=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("%(name)s is rejected.") % {"name": sme})
-    except ValidationError as error:
-        _form_errors_as_messages(request, error)
+    except Refused as refused:
+        refuse(request, refused)
         return redirect(sme)
     return redirect("smes:verification_queue")
 

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,12 +15,11 @@ from .city import City, CityMembership
 from .refusal import Refused
 
 INVITATION_SALT = "cohorts.city-invitation"
-INVITATION_LIFETIME = timedelta(days=14)
 
 
 class CityInvitation(SignedInvitation):
     signing_salt = INVITATION_SALT
-    lifetime = INVITATION_LIFETIME
+    lifetime = timedelta(days=14)
 
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="invitations")
     role = models.CharField(
@@ -42,19 +40,6 @@ class CityInvitation(SignedInvitation):
         return reverse("cohorts:invitation", kwargs={"token": self.token})
 
     @classmethod
-    def from_token(cls, token):
-        try:
-            invitation_id = cls.id_from_token(token)
-        except signing.SignatureExpired as error:
-            raise Refused(_("This invitation has expired; ask for a new one.")) from error
-        except signing.BadSignature as error:
-            raise Refused(_("This invitation link is not valid.")) from error
-        invitation = cls.objects.select_related("city").filter(pk=invitation_id).first()
-        if invitation is None:
-            raise Refused(_("This invitation link is not valid."))
-        return invitation
-
-    @classmethod
     def invite(cls, *, city, email, by, role=CityMembership.Role.MEMBER):
         if not city.has_official(by):
             raise Refused(_("Only the city's officials can invite colleagues."))
@@ -71,7 +56,7 @@ class CityInvitation(SignedInvitation):
                     "invitation": invitation,
                     "inviter": by,
                     "link": settings.SITE_URL + invitation.get_absolute_url(),
-                    "expires_at": timezone.now() + INVITATION_LIFETIME,
+                    "expires_at": timezone.now() + cls.lifetime,
                 },
             )
         return invitation
@@ -101,7 +86,7 @@ class CityInvitation(SignedInvitation):
         pending = cls.objects.filter(
             email__iexact=email,
             accepted_at__isnull=True,
-            created_at__gte=timezone.now() - INVITATION_LIFETIME,
+            created_at__gte=timezone.now() - cls.lifetime,
         ).select_related("city")
         accepted = []
         for invitation in pending:

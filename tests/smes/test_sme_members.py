@@ -7,9 +7,9 @@ from unittest import mock
 
 import pytest
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from resilience_portal.refusals import Refused
 from smes import services as sme_services
 from smes.models import SMEInvitation, SMEMembership
 from tests.factories import SMEMembershipFactory, UserFactory
@@ -74,7 +74,8 @@ def test_expired_or_forged_invitation_links_are_refused(client, owner):
     two_weeks_later = time.time() + timedelta(days=14, minutes=1).total_seconds()
     with mock.patch("time.time", return_value=two_weeks_later):
         assert client.get(url).status_code == 404
-        assert SMEInvitation.from_token(token) is None
+        with pytest.raises(Refused, match="expired"):
+            SMEInvitation.from_token(token)
     assert SMEInvitation.from_token(token) == invitation
 
 
@@ -131,7 +132,7 @@ def test_member_may_leave(client, member):
 
 
 def test_the_last_owner_can_neither_leave_nor_be_removed(client, owner, member):
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         sme_services.remove_member(owner.sme, owner, by=owner.user)
     client.force_login(owner.user)
     url = reverse("smes:member_remove", kwargs={"slug": owner.sme.slug, "pk": owner.pk})

@@ -1,10 +1,11 @@
 """Members ask for verification of a complete profile; only staff verify or reject, with a reason."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from resilience_portal import audit
+from resilience_portal.refusals import Refused
+from smes import services as sme_services
 from smes.models import SME
 from tests.factories import (
     CityMembershipFactory,
@@ -55,8 +56,8 @@ def test_incomplete_profile_cannot_ask_for_verification_and_shows_what_is_missin
     client.post(url)
     membership.sme.refresh_from_db()
     assert membership.sme.verification == SME.Verification.UNVERIFIED
-    with pytest.raises(ValidationError):
-        membership.sme.request_verification(by=membership.user)
+    with pytest.raises(Refused):
+        sme_services.request_verification(membership.sme, by=membership.user)
 
 
 def test_non_member_cannot_ask_for_verification(client):
@@ -120,8 +121,8 @@ def test_rejection_without_a_reason_is_refused(client, pending, django_capture_o
     decide(client, pending, "reject", capture=django_capture_on_commit_callbacks)
     pending.refresh_from_db()
     assert pending.verification == SME.Verification.PENDING
-    with pytest.raises(ValidationError):
-        pending.reject(by=StaffFactory(), reason="  ")
+    with pytest.raises(Refused):
+        sme_services.reject_sme(pending, by=StaffFactory(), reason="  ")
 
 
 @pytest.mark.parametrize("who", ["own_member", "city_official"])
@@ -132,22 +133,22 @@ def test_only_staff_verify(client, pending, who, django_capture_on_commit_callba
     client.force_login(user)
     response = decide(client, pending, "verify", capture=django_capture_on_commit_callbacks)
     assert response.status_code == 403
-    with pytest.raises(PermissionDenied):
-        pending.verify(by=user)
+    with pytest.raises(Refused):
+        sme_services.verify_sme(pending, by=user)
     pending.refresh_from_db()
     assert pending.verification == SME.Verification.PENDING
 
 
 def test_an_sme_not_pending_cannot_be_decided():
     sme = SMEFactory()
-    with pytest.raises(ValidationError):
-        sme.verify(by=StaffFactory())
+    with pytest.raises(Refused):
+        sme_services.verify_sme(sme, by=StaffFactory())
 
 
 def test_a_rejected_sme_may_ask_again(pending):
     staff = StaffFactory()
-    pending.reject(by=staff, reason="Blurry scan")
-    pending.request_verification(by=pending.memberships.get().user)
+    sme_services.reject_sme(pending, by=staff, reason="Blurry scan")
+    sme_services.request_verification(pending, by=pending.memberships.get().user)
     assert pending.verification == SME.Verification.PENDING
     actions = [entry.action for entry in audit.trail(pending)]
     assert actions[:2] == ["sme.verification_requested", "sme.rejected"]
@@ -168,9 +169,9 @@ def test_each_member_is_told_of_the_decision_in_their_own_language(
 def test_a_second_decision_from_a_page_loaded_before_the_first_is_refused(pending):
     first_staff, second_staff = StaffFactory(), StaffFactory()
     stale = SME.objects.get(pk=pending.pk)
-    pending.verify(by=first_staff)
-    with pytest.raises(ValidationError):
-        stale.reject(by=second_staff, reason="Blurry scan")
+    sme_services.verify_sme(pending, by=first_staff)
+    with pytest.raises(Refused):
+        sme_services.reject_sme(stale, by=second_staff, reason="Blurry scan")
     pending.refresh_from_db()
     assert pending.is_verified
     assert [entry.action for entry in audit.trail(pending)].count("sme.rejected") == 0
@@ -180,9 +181,9 @@ def test_asking_twice_from_the_same_page_records_one_request():
     sme = CompleteSMEFactory()
     member = SMEMembershipFactory(sme=sme).user
     stale = SME.objects.get(pk=sme.pk)
-    sme.request_verification(by=member)
-    with pytest.raises(ValidationError):
-        stale.request_verification(by=member)
+    sme_services.request_verification(sme, by=member)
+    with pytest.raises(Refused):
+        sme_services.request_verification(stale, by=member)
     actions = [entry.action for entry in audit.trail(sme)]
     assert actions.count("sme.verification_requested") == 1
 
