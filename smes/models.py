@@ -106,12 +106,6 @@ class SMEQuerySet(models.QuerySet):
             return self
         return self.filter(memberships__user=user)
 
-    def listed_for(self, user):
-        """SMEs ``user`` may find in the directory; non-officials see only the public part."""
-        if not user.is_authenticated:
-            return self.none()
-        return self
-
     def editable_by(self, user):
         """Only the SME's own members keep its profile."""
         if not user.is_authenticated:

@@ -20,4 +20,3 @@ class SectorCode:
         ("water", _("Water and sanitation")),
         ("services", _("Professional services")),
     ]
-    LABELS = dict(CHOICES)

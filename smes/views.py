@@ -89,8 +89,7 @@ def register(request):
 @login_required
 def detail(request, slug):
     sme = (
-        SME.objects.listed_for(request.user)
-        .select_related("city")
+        SME.objects.select_related("city")
         .prefetch_related("sectors", "documents")
         .filter(slug=slug)
         .first()
@@ -331,11 +330,7 @@ def _directory_results(request):
     form = DirectoryFilterForm(data)
     if not full:
         del form.fields["size"], form.fields["women_led"]
-    results = (
-        form.filter(SME.objects.listed_for(request.user))
-        .select_related("city")
-        .defer("search_vector")
-    )
+    results = form.filter(SME.objects.all()).select_related("city").defer("search_vector")
     return form, results.order_by(display_name_key(), "pk"), full
 
 

@@ -250,10 +250,6 @@ class Challenge(models.Model):
             return sme.city_id == self.city_id
         return True
 
-    def eligible_smes_of(self, user):
-        smes = SME.objects.filter(memberships__user=user)
-        return [sme for sme in smes if self.is_eligible(sme)]
-
     # --- rules on content --------------------------------------------------------------
 
     def clean(self):

@@ -6,18 +6,9 @@ import pytest
 from django.db import connection, connections
 
 from cohorts.models import Cohort, Refused
-from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
 from tests.factories import OpenCohortFactory, StaffFactory, UnderReviewApplicationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _staff_group():
-    # A transactional test starts from an emptied database, without the migrations' group.
-    from django.contrib.auth.models import Group
-
-    Group.objects.get_or_create(name=PROGRAMME_STAFF_GROUP)
 
 
 def race(*acts):

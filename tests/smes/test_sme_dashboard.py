@@ -10,11 +10,6 @@ pytestmark = pytest.mark.django_db
 DASHBOARD = reverse("dashboard")
 
 
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
 def test_sme_member_sees_status_and_missing_items(client):
     membership = SMEMembershipFactory(sme__legal_name="Banjir Sensors", sme__capabilities="")
     client.force_login(membership.user)

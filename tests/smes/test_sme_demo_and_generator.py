@@ -9,11 +9,6 @@ from smes.models import SME, SMEMembership
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
 def test_demo_smes_cover_the_demo_cities_and_states_and_load_once(settings, capsys):
     settings.DEBUG = True
     call_command("seed_demo")

@@ -20,12 +20,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def document():
     return SMEDocument.objects.get(sme=CompleteSMEFactory())

@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("smes:register")
 
 
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
 @pytest.fixture
 def city():
     return CityFactory(name="Semarang", slug="semarang", country="ID")

@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 QUEUE = reverse("smes:verification_queue")
 
 
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
 @pytest.fixture
 def pending():
     sme = CompleteSMEFactory(verification=SME.Verification.PENDING)
