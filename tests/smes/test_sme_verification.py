@@ -111,6 +111,19 @@ def test_staff_reject_with_a_reason_the_sme_receives(
     assert "The certificate is unreadable." in mailoutbox[-1].body
 
 
+def test_the_decision_mail_has_an_html_part_with_the_reason_escaped(
+    client, pending, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(StaffFactory())
+    reason = "The scan <b>is</b> blurry."
+    decide(client, pending, "reject", reason=reason, capture=django_capture_on_commit_callbacks)
+    html, mimetype = mailoutbox[-1].alternatives[0]
+    assert mimetype == "text/html"
+    assert "The scan &lt;b&gt;is&lt;/b&gt; blurry." in html
+    assert pending.get_absolute_url() in html
+    assert reason in mailoutbox[-1].body
+
+
 def test_rejection_without_a_reason_is_refused(client, pending, django_capture_on_commit_callbacks):
     client.force_login(StaffFactory())
     decide(client, pending, "reject", capture=django_capture_on_commit_callbacks)
