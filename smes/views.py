@@ -245,8 +245,9 @@ def hand_over(request, slug, pk):
 def remove(request, slug, pk):
     sme = get_object_or_404(SME.objects.editable_by(request.user).distinct(), slug=slug)
     membership = get_object_or_404(sme.memberships.select_related("user"), pk=pk)
-    if membership.user_id != request.user.pk and not sme.memberships.owners().filter(
-        user=request.user
+    if (
+        membership.user_id != request.user.pk
+        and not sme.memberships.owners().filter(user=request.user).exists()
     ):
         # Anyone may leave; only owners see (and remove) the others.
         raise Http404
