@@ -74,7 +74,7 @@ import django
 django.setup()
 from django.db import connection
 from procurement.forms.challenge import ChallengeForm
-from procurement.forms.sme import SMEProfileForm, SMERegistrationForm
+from smes.forms import SMEProfileForm, SMERegistrationForm
 from smes.models import Sector
 with connection.schema_editor() as editor:
     editor.create_model(Sector)
