@@ -14,15 +14,10 @@ from django.utils import timezone
 from cohorts import services as cohort_services
 from cohorts.models import City, CityMembership, Cohort
 from resilience_portal import demo, mail
+from smes.models import SME, Sector, SMEMembership
 
 from . import services
-from .models import (
-    SME,
-    Challenge,
-    Criterion,
-    Sector,
-    SMEMembership,
-)
+from .models import Challenge, Criterion
 from .services import close_challenge
 
 DOMAIN = "demo.resilience.test"

@@ -19,8 +19,9 @@ from django.db.models import Q
 from django.utils import translation
 
 from resilience_portal.mail import is_suppressed, render
+from smes.models import SME
 
-from .models import SME, Amendment, Challenge, ChallengeNotice, Clarification, Proposal
+from .models import Amendment, Challenge, ChallengeNotice, Clarification, Proposal
 
 BATCH_SIZE = 100
 

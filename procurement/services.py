@@ -23,11 +23,11 @@ from resilience_portal.mail import send_templated
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP, is_programme_staff
 from resilience_portal.refusals import Refused
 from resilience_portal.transitions import locked, transition
+from smes.models import SME
 
 from . import notices
 from .models import (
     ANSWER_FIELDS,
-    SME,
     Challenge,
     Clarification,
     Proposal,

@@ -5,9 +5,9 @@ import uuid
 import pytest
 from django.contrib.auth.models import Group
 
-from procurement.models import Sector
-from procurement.sectors import SectorCode
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
+from smes.models import Sector
+from smes.sectors import SectorCode
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 
 

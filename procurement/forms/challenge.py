@@ -12,8 +12,9 @@ from cohorts.models import City, Cohort
 from resilience_portal.forms import ModelMultipleIdChoiceField
 from resilience_portal.text import NameField
 from resilience_portal.widgets import DateTimeLocalInput
+from smes.models import SME, Sector
 
-from ..models import SME, Challenge, CoBenefit, Criterion, Sector
+from ..models import Challenge, CoBenefit, Criterion
 from ..models.challenge import PUBLIC_STATUSES
 
 TIMELINE_FIELDS = ("questions_close", "submissions_close", "award_expected")

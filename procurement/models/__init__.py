@@ -16,15 +16,6 @@ from .proposal import (
     ProposalAttachment,
     ProposalVersion,
 )
-from .sme import (
-    SME,
-    RevenueChange,
-    Sector,
-    SizeClass,
-    SMEDocument,
-    SMEInvitation,
-    SMEMembership,
-)
 
 __all__ = [
     "ANSWER_FIELDS",

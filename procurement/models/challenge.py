@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Max, Q, Sum
+from django.db.models import Exists, Max, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -23,8 +23,7 @@ from cohorts.models import City, CityMembership, Cohort
 from resilience_portal import scanning
 from resilience_portal.permissions import is_programme_staff
 from resilience_portal.refusals import Refused
-
-from .sme import SME, Sector
+from smes.models import SME, Sector
 
 CURRENCY_CHOICES = [
     ("THB", "THB"),
@@ -63,6 +62,24 @@ class ChallengeQuerySet(models.QuerySet):
             if is_programme_staff(user):
                 visible |= Q(status=Challenge.Status.PENDING_APPROVAL)
         return self.filter(visible)
+
+    def for_smes_of(self, user):
+        """Challenges taking proposals now in the city of one of the user's SMEs and in a
+        sector of that same SME (what an SME's dashboard offers it), soonest deadline first."""
+        sector_in_city = SME.sectors.through.objects.filter(
+            sme__memberships__user=user,
+            sme__city=OuterRef("city"),
+            sector__challenges=OuterRef("pk"),
+        )
+        return (
+            self.filter(
+                Exists(sector_in_city),
+                status=Challenge.Status.PUBLISHED,
+                submissions_close__gt=timezone.now(),
+            )
+            .select_related("city")
+            .order_by("submissions_close")
+        )
 
     def editable_by(self, user):
         if not user.is_authenticated:
@@ -285,10 +302,6 @@ class Challenge(models.Model):
         if self.eligibility == self.Eligibility.VERIFIED_IN_CITY:
             return sme.city_id == self.city_id
         return True
-
-    def eligible_smes_of(self, user):
-        smes = SME.objects.filter(memberships__user=user)
-        return [sme for sme in smes if self.is_eligible(sme)]
 
     # --- rules on content --------------------------------------------------------------
 

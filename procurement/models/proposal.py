@@ -19,9 +19,9 @@ from cohorts.models import City
 from resilience_portal import scanning
 from resilience_portal.permissions import is_programme_staff
 from resilience_portal.storage import private_storage
+from smes.models import SME
 
 from .challenge import CURRENCY_CHOICES, Challenge
-from .sme import SME
 
 ANSWER_FIELDS = ("solution", "approach", "team", "timeline", "co_benefits_delivered")
 

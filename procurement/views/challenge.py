@@ -28,6 +28,7 @@ from resilience_portal.permissions import (
 from resilience_portal.refusals import Refused, refuse
 from resilience_portal.spreadsheets import csv_safe
 from resilience_portal.uploads import uploaded_message
+from smes.models import SME
 
 from .. import services
 from ..forms.challenge import (
@@ -43,7 +44,6 @@ from ..forms.challenge import (
 )
 from ..forms.proposal import UploadForm
 from ..models import (
-    SME,
     Challenge,
     ChallengeAttachment,
     Clarification,

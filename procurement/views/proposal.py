@@ -11,11 +11,11 @@ from resilience_portal import scanning
 from resilience_portal.permissions import get_visible_or_404
 from resilience_portal.refusals import Refused, refuse
 from resilience_portal.uploads import uploaded_message
+from smes.models import SME
 
 from .. import services
 from ..forms.proposal import ProposalForm, UploadForm
 from ..models import (
-    SME,
     Challenge,
     Proposal,
     ProposalAttachment,

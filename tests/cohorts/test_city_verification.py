@@ -76,8 +76,8 @@ def private_pages(membership):
     """Every page of an official, for the requested city (and the claimed city's own files)."""
     city = membership.city
     pages = {
-        "SME directory": reverse("procurement:sme_directory"),
-        "SME export": reverse("procurement:sme_export"),
+        "SME directory": reverse("smes:directory"),
+        "SME export": reverse("smes:export"),
         "challenge drafting": reverse("procurement:challenge_create"),
         "city profile edit": reverse("cohorts:city_edit", args=[city.slug]),
         "city team": reverse("cohorts:city_team", args=[city.slug]),
@@ -106,7 +106,7 @@ def test_a_request_opens_none_of_the_private_pages(client, requester):
 
 
 def test_a_request_shows_no_private_field_of_an_sme(client, requester, sme):
-    response = client.get(reverse("procurement:sme_detail", args=[sme.slug]))
+    response = client.get(reverse("smes:detail", args=[sme.slug]))
 
     assert PRIVATE_MARKER not in response.content.decode()
 
@@ -146,7 +146,7 @@ def test_once_verified_every_private_page_opens(client, requester, staff):
             assert response.status_code == 302, label
         else:
             assert response.status_code == 200, label
-    directory = client.get(reverse("procurement:sme_export"))
+    directory = client.get(reverse("smes:export"))
     assert PRIVATE_MARKER in b"".join(directory.streaming_content).decode("utf-8-sig")
 
 

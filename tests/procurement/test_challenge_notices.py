@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from procurement import notices, services
-from procurement.models import Challenge, Clarification, Proposal, Sector
+from procurement.models import Challenge, Clarification, Proposal
 from procurement.services import amend_challenge
 from procurement.tasks import notify_challenge_audience
 from resilience_portal.audit import trail
 from resilience_portal.refusals import Refused
+from smes.models import Sector
 from tests.factories import (
     ChallengeFactory,
     ProposalFactory,

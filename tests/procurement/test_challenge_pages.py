@@ -392,7 +392,7 @@ def test_a_visitor_of_an_open_challenge_is_told_how_to_ask_and_propose(client):
     challenge = ChallengeFactory()
     page = client.get(challenge.get_absolute_url()).content.decode()
     assert "Sign in as a member of a registered SME" in page
-    assert reverse("procurement:sme_register") in page
+    assert reverse("smes:register") in page
     client.force_login(UserFactory())
     page = client.get(challenge.get_absolute_url()).content.decode()
     assert "Register your SME" in page
