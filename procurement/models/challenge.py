@@ -72,11 +72,8 @@ class ChallengeQuerySet(models.QuerySet):
             sector__challenges=OuterRef("pk"),
         )
         return (
-            self.filter(
-                Exists(sector_in_city),
-                status=Challenge.Status.PUBLISHED,
-                submissions_close__gt=timezone.now(),
-            )
+            self.open_for_submissions()
+            .filter(Exists(sector_in_city))
             .select_related("city")
             .order_by("submissions_close")
         )
