@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class CasestudiesConfig(AppConfig):
     name = "casestudies"
     verbose_name = _("Case studies")
+
+    def ready(self):
+        from resilience_portal.dashboard import register_panel
+        from resilience_portal.permissions import Role
+
+        from .dashboard import staff_panel
+
+        register_panel(
+            Role.PROGRAMME_STAFF, "dashboard/casestudies_staff.html", context=staff_panel, order=40
+        )

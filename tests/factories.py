@@ -294,3 +294,45 @@ def official_of(city, **kwargs):
 
 def member_of(sme, **kwargs):
     return SMEMembershipFactory(sme=sme, **kwargs).user
+
+
+# --- Case studies ---------------------------------------------------------------------------
+from casestudies.models import CaseStudy, CaseStudyTranslation  # noqa: E402
+
+
+class CaseStudyFactory(factory.django.DjangoModelFactory):
+    """A draft case study written by one programme staff member."""
+
+    class Meta:
+        model = CaseStudy
+        skip_postgeneration_save = True
+
+    city = factory.SubFactory(CityFactory)
+    cohort = factory.SubFactory(CohortFactory)
+    title = factory.Sequence(lambda n: f"How the city kept its markets dry {n}")
+    slug = factory.Sequence(lambda n: f"case-study-{n}")
+    summary = "Local firms and the city piloted raised stalls and early warnings."
+    body = "## The problem\n\nThe market flooded **every** monsoon.\n\n## What changed\n\nStalls."
+    themes = ["climate", "jobs"]
+    key_figures = [{"value": "1,200", "label": "traders kept trading"}]
+
+    @factory.post_generation
+    def authors(case_study, create, extracted, **kwargs):
+        if create:
+            case_study.authors.set(extracted if extracted is not None else [StaffFactory()])
+
+
+class PublishedCaseStudyFactory(CaseStudyFactory):
+    status = CaseStudy.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class CaseStudyTranslationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseStudyTranslation
+
+    case_study = factory.SubFactory(PublishedCaseStudyFactory)
+    language = "th"
+    title = "ตลาดที่ไม่จมน้ำ"
+    summary = "ผู้ประกอบการท้องถิ่นช่วยเมืองป้องกันน้ำท่วมตลาด"
+    body = "## ปัญหา\n\nตลาดน้ำท่วมทุกฤดูฝน"

@@ -1,0 +1,21 @@
+"""Case-study rendering tasks: thin and idempotent (an unchanged case study is not rendered)."""
+
+from celery import shared_task
+
+from . import pdf
+
+RETRY_DELAYS = (30, 120)
+
+
+@shared_task(bind=True, max_retries=len(RETRY_DELAYS), time_limit=180, soft_time_limit=150)
+def render_case_study_pdf(self, case_study_id, language):
+    """Render one language's PDF; retried on failure, then the reason is shown to staff."""
+    try:
+        return pdf.render_if_changed(case_study_id, language)
+    except Exception as error:  # any failure of a render is retried, then reported
+        final = self.request.retries >= self.max_retries
+        reason = f"{error.__class__.__name__}: {error}"
+        pdf.record_attempt_failed(case_study_id, language, reason=reason, final=final)
+        if final:
+            return "failed"
+        raise self.retry(exc=error, countdown=RETRY_DELAYS[self.request.retries]) from error
