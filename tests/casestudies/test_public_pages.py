@@ -109,7 +109,7 @@ def test_a_reader_whose_language_has_no_translation_sees_the_original(client):
 
 
 def test_the_list_shows_titles_in_the_readers_language(client):
-    translation = CaseStudyTranslationFactory(language="th")
+    CaseStudyTranslationFactory(language="th")
     response = client.get(reverse("casestudies:list"), HTTP_ACCEPT_LANGUAGE="th")
     assert "ตลาดที่ไม่จมน้ำ" in response.text
 
@@ -147,7 +147,7 @@ def test_the_feeds_are_valid_xml_with_published_case_studies_only(client, path):
 
 @pytest.mark.parametrize("size", [3, 12])
 def test_the_list_runs_a_constant_number_of_queries(client, django_assert_max_num_queries, size):
-    for n in range(size):
+    for _n in range(size):
         CaseStudyTranslationFactory(case_study=PublishedCaseStudyFactory(), language="th")
     with django_assert_max_num_queries(9):
         response = client.get(reverse("casestudies:list"), HTTP_ACCEPT_LANGUAGE="th")
@@ -156,7 +156,7 @@ def test_the_list_runs_a_constant_number_of_queries(client, django_assert_max_nu
 
 @pytest.mark.parametrize("size", [3, 15])
 def test_the_feed_runs_a_constant_number_of_queries(client, django_assert_max_num_queries, size):
-    for n in range(size):
+    for _n in range(size):
         CaseStudyTranslationFactory(case_study=PublishedCaseStudyFactory(), language="th")
     with django_assert_max_num_queries(4):
         response = client.get(reverse("casestudies:feed"), HTTP_ACCEPT_LANGUAGE="th")
