@@ -337,3 +337,20 @@ class CaseStudyTranslationFactory(factory.django.DjangoModelFactory):
     title = "ตลาดที่ไม่จมน้ำ"
     summary = "ผู้ประกอบการท้องถิ่นช่วยเมืองป้องกันน้ำท่วมตลาด"
     body = "## ปัญหา\n\nตลาดน้ำท่วมทุกฤดูฝน"
+
+
+def png_bytes(width=640, height=360, colour=(11, 85, 99)):
+    """A real PNG picture (the PDF renderer decodes it), made with Pillow."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def png_upload(name="harbour.png", **kwargs):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, png_bytes(**kwargs), content_type="image/png")
