@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 
 from procurement import markdown
 
@@ -104,7 +105,8 @@ def _with_anchors(html):
         sections.append((f"section-{len(sections) + 1}", strip_tags(match[1])))
         return f'<h2 id="{sections[-1][0]}">{match[1]}</h2>'
 
-    return _HEADING.sub(anchor, html), sections
+    # The renderer's output was sanitised; adding ids to its headings keeps it safe.
+    return mark_safe(_HEADING.sub(anchor, html)), sections
 
 
 def print_html(case_study, language):
