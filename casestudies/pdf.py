@@ -9,6 +9,7 @@ import posixpath
 import re
 import time
 from functools import cache
+from urllib import request
 from urllib.parse import unquote, urljoin
 
 from django.contrib.staticfiles import finders
@@ -59,7 +60,14 @@ class OwnFilesFetcher(URLFetcher):
     no network (so no redirects), no ``file://`` path, no ``data:`` trickery."""
 
     def __init__(self):
-        super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
+        # No urllib handlers at all (URLFetcher's would build an SSL context per render):
+        # nothing here ever opens a connection.
+        request.OpenerDirector.__init__(self)
+        self._allowed_protocols = ()
+        self._fail_on_errors = False
+        self._timeout = 0
+        self._http_headers = {}
+        self._request = None
 
     def fetch(self, url, headers=None):
         static_prefix = urljoin(BASE_URL, static(""))
