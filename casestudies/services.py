@@ -71,12 +71,12 @@ def _store_hero_image(case_study, upload):
     case_study.hero_image.save(name, upload, save=False)
 
 
-def create_case_study(*, by, hero_image=None, related_challenges=(), **fields):
+def create_case_study(*, by, hero_image=None, related_challenges=(), slug=None, **fields):
     """A new draft written by ``by``; its first version is kept."""
     _require_staff(by)
     with transaction.atomic():
         case_study = CaseStudy(**fields)
-        case_study.slug = _unique_slug(case_study.title, case_study.city)
+        case_study.slug = slug or _unique_slug(case_study.title, case_study.city)
         if hero_image is not None:
             _store_hero_image(case_study, hero_image)
         case_study.save()
