@@ -280,3 +280,71 @@ def test_the_first_page_of_a_thai_case_study_turns_into_an_image(thai_pdf, tmp_p
     assert len(pages) == 1
     assert pages[0].read_bytes().startswith(b"\x89PNG")
     assert pages[0].stat().st_size > 1000
+
+
+def test_right_after_publishing_the_page_shows_the_pdf_is_being_prepared(
+    client, writer, reviewer, draft, django_capture_on_commit_callbacks
+):
+    services.submit_for_review(draft, by=writer)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.publish(draft, by=reviewer)
+    page = client.get(draft.get_absolute_url()).text
+    assert "The PDF is being prepared" in page
+    assert 'hx-trigger="every 2s"' in page
+    for callback in callbacks:  # the worker's turn
+        callback()
+    status = client.get(reverse("casestudies:pdf_status", args=[draft.slug])).text
+    assert "Download the PDF" in status
+
+
+def test_pictures_uploaded_for_the_body_show_on_the_page_and_in_the_pdf(client, writer):
+    case_study = PublishedCaseStudyFactory(authors=[writer])
+    client.force_login(writer)
+    client.post(
+        reverse("casestudies:image_upload", args=[case_study.slug]),
+        {"upload": png_upload(), "alt": "New stalls", "credit": "City"},
+    )
+    image = case_study.images.get()
+    case_study.body = f"## Stalls\n\n{image.markdown()}"
+    case_study.save()
+    page = client.get(case_study.get_absolute_url()).text
+    assert f'src="{image.image.url}"' in page
+    requested = []
+
+    class Recording(pdf.OwnFilesFetcher):
+        def fetch(self, url, headers=None):
+            requested.append(url)
+            return super().fetch(url, headers)
+
+    from weasyprint import HTML
+
+    HTML(
+        string=pdf.print_html(case_study, "en"), base_url=pdf.BASE_URL, url_fetcher=Recording()
+    ).write_pdf()
+    assert any(url.endswith(image.image.name) for url in requested)
+
+
+def test_a_picture_upload_that_is_not_a_picture_is_refused(client, writer):
+    case_study = PublishedCaseStudyFactory(authors=[writer])
+    client.force_login(writer)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("x.png", b"<svg onload=alert(1)></svg>", content_type="image/png")
+    response = client.post(
+        reverse("casestudies:image_upload", args=[case_study.slug]),
+        {"upload": fake, "alt": "Fake"},
+        follow=True,
+    )
+    assert not case_study.images.exists()
+    assert "not one of these kinds" in response.text
+
+
+def test_someone_who_is_not_staff_cannot_upload_pictures(client):
+    case_study = PublishedCaseStudyFactory()
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("casestudies:image_upload", args=[case_study.slug]),
+        {"upload": png_upload(), "alt": "Vandal"},
+    )
+    assert response.status_code == 403
+    assert not case_study.images.exists()
