@@ -102,6 +102,12 @@ class CaseStudyForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        language = data.get("language")
+        if self.instance.pk and self.instance.translations.filter(language=language).exists():
+            self.add_error(
+                "language",
+                _("It has a translation into this language: choose another, or edit that one."),
+            )
         has_image = data.get("hero_upload") or (self.instance.pk and self.instance.hero_image)
         if has_image and not (data.get("hero_alt") or "").strip():
             self.add_error("hero_alt", _("Describe the hero image for people who cannot see it."))

@@ -7,6 +7,7 @@ render after the transaction commits.
 """
 
 import uuid
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Max
@@ -239,6 +240,28 @@ def request_pdfs(case_study, languages=None):
             CaseStudyPDF.objects.filter(pk=pdf.pk).update(
                 state=CaseStudyPDF.State.QUEUED, attempts=0, updated_at=timezone.now()
             )
+        # Robust: the case study is saved; a broker outage must not turn that into an error
+        # page. The beat's requeue_stale_pdfs sends the render again later.
         transaction.on_commit(
-            lambda language=language: render_case_study_pdf.delay(case_study.pk, language)
+            lambda language=language: render_case_study_pdf.delay(case_study.pk, language),
+            robust=True,
         )
+
+
+def requeue_stale_pdfs(*, older_than=timedelta(minutes=10)):
+    """Send again the renders that have waited too long (a lost message, a killed worker).
+    A render that did happen answers "unchanged", so sending twice costs little."""
+    from .tasks import render_case_study_pdf
+
+    stale = CaseStudyPDF.objects.filter(
+        state__in=[CaseStudyPDF.State.QUEUED, CaseStudyPDF.State.RENDERING],
+        updated_at__lt=timezone.now() - older_than,
+    )
+    count = 0
+    for case_study_id, language in stale.values_list("case_study_id", "language"):
+        CaseStudyPDF.objects.filter(case_study_id=case_study_id, language=language).update(
+            updated_at=timezone.now()
+        )
+        render_case_study_pdf.delay(case_study_id, language)
+        count += 1
+    return count

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import pdf
+from . import pdf, services
 
 RETRY_DELAYS = (30, 120)
 
@@ -25,3 +25,9 @@ def render_case_study_pdf(self, case_study_id, language):
             countdown=RETRY_DELAYS[self.request.retries],
             throw=not self.request.is_eager,
         )
+
+
+@shared_task
+def requeue_stale_pdfs():
+    """Beat, every five minutes: renders whose message was lost are sent again."""
+    return services.requeue_stale_pdfs()

@@ -217,6 +217,11 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Challenges: record closes on time; the deadline itself is checked on every request.
     "close-due-challenges": {"task": "procurement.tasks.close_due_challenges", "schedule": 60.0},
+    # Case studies: a PDF render whose message was lost (broker outage, killed worker) is resent.
+    "requeue-stale-case-study-pdfs": {
+        "task": "casestudies.tasks.requeue_stale_pdfs",
+        "schedule": 300.0,
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

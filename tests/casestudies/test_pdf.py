@@ -2,6 +2,7 @@
 the storage API, rendered again only when its content changed, and fetches only our own files."""
 
 import subprocess
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
@@ -348,3 +349,17 @@ def test_someone_who_is_not_staff_cannot_upload_pictures(client):
     )
     assert response.status_code == 403
     assert not case_study.images.exists()
+
+
+def test_a_render_waiting_too_long_is_sent_again(writer):
+    case_study = PublishedCaseStudyFactory()
+    CaseStudyPDF.objects.create(case_study=case_study, language="en", state="queued")
+    assert services.requeue_stale_pdfs(older_than=timedelta(0)) == 1
+    assert stored_pdf(case_study).state == CaseStudyPDF.State.READY
+
+
+def test_a_render_just_queued_is_left_alone():
+    case_study = PublishedCaseStudyFactory()
+    CaseStudyPDF.objects.create(case_study=case_study, language="en", state="queued")
+    assert services.requeue_stale_pdfs() == 0
+    assert stored_pdf(case_study).state == CaseStudyPDF.State.QUEUED
