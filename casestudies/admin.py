@@ -29,3 +29,6 @@ class CaseStudyVersionAdmin(admin.ModelAdmin):
 class CaseStudyPDFAdmin(admin.ModelAdmin):
     list_display = ["case_study", "language", "state", "attempts", "rendered_at"]
     list_filter = ["state"]
+
+
+from . import newsletter_admin  # noqa: E402, F401  (the newsletter registers its own)

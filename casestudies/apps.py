@@ -10,6 +10,7 @@ class CasestudiesConfig(AppConfig):
         from resilience_portal.dashboard import register_panel
         from resilience_portal.permissions import Role
 
+        from . import newsletter_tasks  # noqa: F401  (the worker finds the newsletter's tasks)
         from .dashboard import staff_panel
 
         register_panel(

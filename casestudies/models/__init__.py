@@ -8,12 +8,24 @@ from .case_study import (
     CaseStudyTranslation,
     CaseStudyVersion,
 )
+from .newsletter import (
+    TOPIC_CHOICES,
+    Delivery,
+    NewsletterIssue,
+    NewsletterIssueTranslation,
+    Subscriber,
+)
 
 __all__ = [
     "LANGUAGE_CHOICES",
+    "TOPIC_CHOICES",
     "CaseStudy",
     "CaseStudyImage",
     "CaseStudyPDF",
     "CaseStudyTranslation",
     "CaseStudyVersion",
+    "Delivery",
+    "NewsletterIssue",
+    "NewsletterIssueTranslation",
+    "Subscriber",
 ]
