@@ -354,3 +354,46 @@ def png_upload(name="harbour.png", **kwargs):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, png_bytes(**kwargs), content_type="image/png")
+
+
+# --- Newsletter -----------------------------------------------------------------------------
+from casestudies.models import NewsletterIssue, NewsletterIssueTranslation, Subscriber  # noqa: E402
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscriber; ``status="pending"`` etc. for the others."""
+
+    class Meta:
+        model = Subscriber
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    name = factory.Faker("name")
+    language = "en"
+    status = Subscriber.Status.CONFIRMED
+    consent_text = "I would like to receive the newsletter."
+    consented_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class NewsletterIssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NewsletterIssue
+        skip_postgeneration_save = True
+
+    subject = factory.Sequence(lambda n: f"Cities that kept their markets open, issue {n}")
+    introduction = "This month: **three cities** and the local firms that helped them."
+
+    @factory.post_generation
+    def featured(issue, create, extracted, **kwargs):
+        if create and extracted:
+            issue.featured.set(extracted)
+
+
+class NewsletterIssueTranslationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NewsletterIssueTranslation
+
+    issue = factory.SubFactory(NewsletterIssueFactory)
+    language = "th"
+    subject = "เมืองที่ตลาดไม่จมน้ำ"
+    introduction = "เดือนนี้: สามเมืองกับวิสาหกิจท้องถิ่นที่ช่วยเหลือ"
