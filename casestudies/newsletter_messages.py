@@ -5,6 +5,7 @@ each language is rendered once with placeholders where the personal links go, an
 message fills in its subscriber's signed links (URL-safe, HTML-safe characters only).
 """
 
+import email.policy
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,6 +26,14 @@ class RenderedIssue:
     text: str
     html: str
     language: str
+
+
+class NewsletterMessage(EmailMultiAlternatives):
+    """Headers may run to RFC 5322's 998 characters: folding would otherwise turn the long
+    List-Unsubscribe URL into an encoded word, which mail programs do not read as a URL."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
 
 
 def _absolute(path):
@@ -80,7 +89,7 @@ def _fill(rendered, *, unsubscribe, manage):
 
 def _message(rendered, *, to, unsubscribe, manage, subject=None):
     text, html = _fill(rendered, unsubscribe=unsubscribe, manage=manage)
-    message = EmailMultiAlternatives(
+    message = NewsletterMessage(
         subject=subject or rendered.subject,
         body=text,
         to=[to],
