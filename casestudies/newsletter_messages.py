@@ -44,18 +44,18 @@ def issue_context(issue, language):
     """What the e-mail and the web view show: the text in ``language`` where translated,
     and each featured case study as a reader of ``language`` sees it."""
     text = issue.text_for(language)
-    featured = [
-        {
-            "case_study": case_study,
-            "text": case_study.for_reader(language),
-            "link": _absolute(case_study.get_absolute_url())
-            + (f"?lang={language}" if language in case_study.languages() else ""),
-        }
-        for case_study in issue.featured.listed()
+    featured = []
+    for case_study in (
+        issue.featured.listed()
         .select_related("city")
         .with_translation(language)
         .order_by("-published_at", "-id")
-    ]
+    ):
+        text_of_study = case_study.for_reader(language)
+        link = _absolute(case_study.get_absolute_url())
+        if text_of_study.language == language:
+            link += f"?lang={language}"
+        featured.append({"case_study": case_study, "text": text_of_study, "link": link})
     return {
         "issue": issue,
         "text": text,
