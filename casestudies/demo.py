@@ -10,7 +10,7 @@ from procurement.models import Challenge
 from procurement.uploads import JPEG, PNG, check_upload
 from resilience_portal.demo import demo_user
 
-from . import services
+from . import newsletter_demo, services
 from .models import CaseStudy
 
 DOMAIN = "demo.resilience.test"
@@ -175,3 +175,4 @@ def seed(out):
         "/case-studies/bangkok-cooler-classrooms/?lang=th, and its PDF with ?lang=th); "
         f"editor@{DOMAIN} wrote them, reviewer@{DOMAIN} has Melaka's waiting for review."
     )
+    newsletter_demo.seed(out)
