@@ -1,6 +1,7 @@
 """A local SMTP server that counts what it receives, and a Celery worker in its own process:
 the newsletter's worker-kill test and its throughput benchmark both use them."""
 
+import logging
 import os
 import signal
 import socket
@@ -44,6 +45,8 @@ class SMTPSink:
         self.keep_headers = keep_headers
         self.on_message = None
         self._lock = threading.Lock()
+        # aiosmtpd logs every SMTP command at INFO: at 100,000 messages that is the bench.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.controller = Controller(_CountingHandler(self), hostname="127.0.0.1", port=self.port)
 
     def received(self, envelope):

@@ -67,7 +67,7 @@ def seed(out):
             introduction="สามเมืองขอความช่วยเหลือจาก**วิสาหกิจขนาดเล็กในท้องถิ่น** และได้ผลจริง",
         )
         services.send_issue_now(issue, by=editor)
-        while services.send_batches(issue.pk, connection=NoMail()) == "more":
+        while services.send_batches(issue.pk, mailer=NoMail()) == "more":
             pass
         services.create_issue(
             by=editor,

@@ -105,7 +105,7 @@ def _message(rendered, *, to, unsubscribe, manage, subject=None):
     return message
 
 
-def personal_message(rendered, subscriber, **_kwargs):
+def personal_message(rendered, subscriber):
     return _message(
         rendered,
         to=subscriber.email,
