@@ -12,7 +12,14 @@ class CasestudiesConfig(AppConfig):
 
         from . import newsletter_tasks  # noqa: F401  (the worker finds the newsletter's tasks)
         from .dashboard import staff_panel
+        from .newsletter_dashboard import staff_panel as newsletter_panel
 
         register_panel(
             Role.PROGRAMME_STAFF, "dashboard/casestudies_staff.html", context=staff_panel, order=40
+        )
+        register_panel(
+            Role.PROGRAMME_STAFF,
+            "dashboard/newsletter_staff.html",
+            context=newsletter_panel,
+            order=41,
         )

@@ -333,3 +333,11 @@ def test_the_web_view_runs_constant_queries(client, count, django_assert_max_num
     issue = sent_issue(featured=[PublishedCaseStudyFactory() for _ in range(count)])
     with django_assert_max_num_queries(7):
         client.get(reverse("casestudies:newsletter_issue", args=[issue.pk]) + "?lang=th")
+
+
+def test_staff_see_issues_under_way_on_their_dashboard_and_others_do_not(client, staff):
+    NewsletterIssueFactory(subject="Paused issue", status="paused")
+    client.force_login(staff)
+    assert "Paused issue" in client.get("/dashboard/").text
+    client.force_login(UserFactory())
+    assert "Paused issue" not in client.get("/dashboard/").text
