@@ -103,6 +103,8 @@ def case_study_detail(request, slug):
                 "edit": case_study.can_edit(request.user),
                 "submit": case_study.can_submit(request.user),
                 "review": case_study.can_review(request.user),
+                "only_wait_for_review": case_study.status == CaseStudy.Status.IN_REVIEW
+                and not case_study.can_review(request.user),
                 "archive": case_study.can_archive(request.user),
                 "restore": case_study.can_restore(request.user),
             },
