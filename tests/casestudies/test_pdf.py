@@ -194,7 +194,7 @@ def test_the_fetcher_serves_our_stylesheet_and_case_study_images(writer):
 
 
 def _checked(upload):
-    from procurement.uploads import JPEG, PNG, check_upload
+    from resilience_portal.uploads import JPEG, PNG, check_upload
 
     upload.checked = check_upload(upload, kinds=(PNG, JPEG))
     return upload
