@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.cache import get_max_age
 
+from casestudies.models import CaseStudy
 from cohorts.models import City, CityApplication, CityMembership, Cohort
 from procurement.models import (
     SME,
@@ -76,7 +77,9 @@ def route_parameters():
         {"pk": row.proposal_id, "number": row.number}
         for row in ProposalVersion.objects.all()[:PER_ROUTE]
     ]
+    case_studies = _slugs(CaseStudy.objects.order_by("status"))
     parameters = {
+        "casestudies:translation_edit": [{**row, "language": "th"} for row in case_studies],
         "cohorts:invitation": token,
         "procurement:sme_invitation": token,
         "procurement:sme_document": by_sme,
@@ -113,6 +116,9 @@ def route_parameters():
         ("procurement:", ["proposal_table", "proposal_table_csv", "proposal_start"], challenges),
         ("procurement:", ["proposal_detail", "proposal_edit", "proposal_submit"], proposals),
         ("procurement:", ["proposal_withdraw", "attachment_upload", "proposal_confirm"], proposals),
+        ("casestudies:", ["detail", "pdf", "pdf_status", "edit", "image_upload"], case_studies),
+        ("casestudies:", ["submit", "review", "archive", "restore"], case_studies),
+        ("casestudies:", ["versions", "compare"], case_studies),
     ]:
         parameters.update({prefix + name: values for name in names})
     return parameters
