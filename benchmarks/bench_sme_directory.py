@@ -33,7 +33,11 @@ def _official_client():
     user, _created = User.objects.get_or_create(
         email="bench.official@example.org", defaults={"full_name": "Bench Official"}
     )
-    CityMembership.objects.get_or_create(city=demo_city("bangkok"), user=user)
+    CityMembership.objects.get_or_create(
+        city=demo_city("bangkok"),
+        user=user,
+        defaults={"status": CityMembership.Status.VERIFIED},
+    )
     client = Client()
     client.force_login(user)
     return client

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cohorts.models import City, Cohort
 from procurement.models import Challenge
-from procurement.uploads import JPEG, PNG, check_upload
 from resilience_portal.demo import demo_user
+from resilience_portal.uploads import JPEG, PNG, check_upload
 
 from . import newsletter_demo, services
 from .models import CaseStudy

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from procurement import markdown
+from resilience_portal import markdown
 
 from .models import CaseStudy
 

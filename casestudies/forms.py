@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City, Cohort
 from procurement.models import Challenge, CoBenefit
-from procurement.uploads import JPEG, PNG, UploadField
+from resilience_portal.uploads import JPEG, PNG, UploadField
 
 from .models import CaseStudy, CaseStudyImage, CaseStudyTranslation
 

@@ -13,7 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import translation
 
-from procurement import markdown
+from resilience_portal import markdown
 from resilience_portal.mail import render
 
 UNSUBSCRIBE_PLACEHOLDER = "NEWSLETTER-UNSUBSCRIBE-LINK"

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
-from procurement import markdown
+from resilience_portal import markdown
 
 from .models import CaseStudy, CaseStudyPDF
 
@@ -105,6 +105,22 @@ def stylesheet():
     return _stylesheet(os.stat(path).st_mtime_ns)
 
 
+_IMAGE = re.compile(r"<img\b[^>]*>")
+
+
+def body_html(case_study, text):
+    """The body as safe HTML, with pictures under our images folder only, and none that the
+    virus scanner has not yet found clean."""
+    html = markdown.render(text.body, images_under=images_prefix())
+    held = case_study.held_image_urls()
+    if held:
+        html = _IMAGE.sub(
+            lambda match: "" if any(f'src="{url}"' in match[0] for url in held) else match[0],
+            html,
+        )
+    return mark_safe(html)
+
+
 def _with_anchors(html):
     """Give the body's sections ids, and list them for the contents page."""
     sections = []
@@ -121,7 +137,7 @@ def print_html(case_study, language):
     """The HTML the PDF is made from, in ``language`` where a translation exists."""
     with translation.override(language):
         text = case_study.for_reader(language)
-        body, sections = _with_anchors(markdown.render(text.body, images_under=images_prefix()))
+        body, sections = _with_anchors(body_html(case_study, text))
         return render_to_string(
             "casestudies/case_study/print.html",
             {

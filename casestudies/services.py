@@ -65,11 +65,14 @@ def _keep_version(case_study, *, language, by, text):
     )
 
 
-def _store_hero_image(case_study, upload):
-    """The file's checked kind names its extension; the uploader's name names nothing."""
+def _store_hero_image(case_study, upload, *, by):
+    """The file's checked kind names its extension; the uploader's name names nothing. A file
+    that arrived while the virus scanner was down is held (not shown) until it is scanned."""
     checked = upload.checked
     name = f"{uuid.uuid4().hex}.{checked.kind.extension}"
     case_study.hero_image.save(name, upload, save=False)
+    case_study.hero_scan_status = checked.scan_status
+    case_study.hero_uploaded_by = by
 
 
 def create_case_study(*, by, hero_image=None, related_challenges=(), slug=None, **fields):
@@ -79,7 +82,7 @@ def create_case_study(*, by, hero_image=None, related_challenges=(), slug=None, 
         case_study = CaseStudy(**fields)
         case_study.slug = slug or _unique_slug(case_study.title, case_study.city)
         if hero_image is not None:
-            _store_hero_image(case_study, hero_image)
+            _store_hero_image(case_study, hero_image, by=by)
         case_study.save()
         case_study.authors.add(by)
         case_study.related_challenges.set(related_challenges)
@@ -100,7 +103,7 @@ def save_case_study(case_study, *, by, hero_image=None, related_challenges=None,
         for field, value in changes.items():
             setattr(row, field, value)
         if hero_image is not None:
-            _store_hero_image(row, hero_image)
+            _store_hero_image(row, hero_image, by=by)
         row.save()
         row.authors.add(by)
         if related_challenges is not None:
@@ -109,7 +112,7 @@ def save_case_study(case_study, *, by, hero_image=None, related_challenges=None,
         audit.record(row, "case_study.saved", actor=by, version=version.number)
         if row.is_public():
             request_pdfs(row)
-    for field in (*changes, "hero_image", "updated_at"):
+    for field in (*changes, "hero_image", "hero_scan_status", "updated_at"):
         setattr(case_study, field, getattr(row, field))
     return row
 

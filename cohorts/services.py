@@ -4,12 +4,23 @@ import statistics
 from dataclasses import dataclass
 
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from resilience_portal import audit
+from resilience_portal import audit, mail
+from resilience_portal.permissions import is_programme_staff
+from resilience_portal.transitions import transition
 
-from .models import City, CityApplication, Cohort, CriterionScore, Refused, Review
+from .models import (
+    City,
+    CityApplication,
+    CityMembership,
+    Cohort,
+    CriterionScore,
+    Refused,
+    Review,
+)
 
 FINISHED_COHORT = (Cohort.Status.SELECTED, Cohort.Status.RUNNING, Cohort.Status.CLOSED)
 
@@ -214,34 +225,143 @@ def awaiting_review_count(user):
         CityApplication.objects.filter(status=CityApplication.Status.UNDER_REVIEW)
         .exclude(pk__in=done.values("application_id"))
         # A reviewer never scores their own city's application, so it never awaits them.
-        .exclude(city__memberships__user=user)
+        .exclude(city__in=City.objects.represented_by(user))
         .count()
     )
 
 
-def create_or_claim_city(*, by, name, **profile):
-    """Register a city, or claim one nobody represents yet; a represented city needs an invitation."""
+def request_city_team(*, by, name, position, letter=None, staff_contact="", **profile):
+    """Register a city, or claim one with no verified officials: either way a request for
+    programme staff to verify, never a grant; a city with officials needs an invitation."""
     from django.utils.text import slugify
 
     slug = slugify(name)[:140]
     if not slug:
         # The web address is made of Latin letters; a name in Thai or another script alone
         # would give an empty one, and every page linking to the city would fail.
-        raise Refused(_("Write the city's name in Latin letters too, e.g. Bangkok (กรุงเทพมหานคร)."))
+        raise Refused(
+            _("Write the city's name in Latin letters too, e.g. Bangkok (กรุงเทพมหานคร)."),
+            field="name",
+        )
     with transaction.atomic():
         city = City.objects.select_for_update().filter(slug=slug).first()
+        if city is not None and city.has_verified_officials():
+            raise Refused(
+                _("%(city)s already has officials: ask them to invite you.") % {"city": city.name},
+                field="name",
+            )
+        existing = (
+            CityMembership.objects.select_for_update().filter(city=city, user=by).first()
+            if city is not None
+            else None
+        )
+        if existing is not None and existing.is_pending:
+            raise Refused(
+                _("You have already asked to represent %(city)s; programme staff will review it.")
+                % {"city": city.name},
+                field="name",
+            )
         if city is None:
             city = City.objects.create(name=name, slug=slug, **profile)
             audit.record(city, "city.registered", actor=by)
-        elif city.memberships.exists():
-            raise Refused(
-                _("%(city)s already has officials: ask them to invite you.") % {"city": city.name}
-            )
-        else:
+        elif existing is None:
+            # A city nobody represents yet: its profile is filled in, not overwritten, until
+            # staff know who is asking.
             for field, value in profile.items():
-                if value not in ("", None):
+                if value not in ("", None) and getattr(city, field) in ("", None):
                     setattr(city, field, value)
             city.save()
             audit.record(city, "city.claimed", actor=by)
-        city.add_official(by, role=city.memberships.model.Role.LEAD, by=by, via="registration")
-    return city
+        evidence = {
+            "role": CityMembership.Role.LEAD,
+            "position": position,
+            "staff_contact": staff_contact,
+            "requested_at": timezone.now(),
+        }
+        if existing is None:
+            membership = CityMembership.objects.create(
+                city=city, user=by, status=CityMembership.Status.PENDING, **evidence
+            )
+            audit.record(membership, "city.official_requested", actor=by)
+        else:
+            # A refused request asked again, with the new evidence.
+            membership = transition(
+                existing,
+                to=CityMembership.Status.PENDING,
+                allowed_from=[CityMembership.Status.REJECTED],
+                action="city.official_requested",
+                by=by,
+                changes={**evidence, "decided_at": None, "decided_by": None},
+            )
+        if letter is not None:
+            # Stored under a random name; the checked, safe name is only shown.
+            membership.evidence_letter.save(letter.name, letter, save=False)
+            membership.evidence_letter_name = letter.checked.safe_name
+            membership.save(update_fields=["evidence_letter", "evidence_letter_name"])
+    return membership
+
+
+def _staff_only(by):
+    def check(row):
+        if not is_programme_staff(by):
+            raise Refused(_("Only programme staff verify city officials."))
+
+    return check
+
+
+def verify_official(membership, *, by):
+    """Staff confirm the person is who they say: from now on they act for the city."""
+    return transition(
+        membership,
+        to=CityMembership.Status.VERIFIED,
+        allowed_from=[CityMembership.Status.PENDING],
+        action="city.official_verified",
+        by=by,
+        check=_staff_only(by),
+        changes={"decided_at": timezone.now(), "decided_by": by, "decision_reason": ""},
+        then=lambda row: _tell_requester(row, "cohorts_official_verified"),
+    )
+
+
+def reject_official(membership, *, by, reason):
+    """Staff refuse a request, saying why, so the person knows what evidence is missing."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused(_("Give the person a reason, so they know what to send."), field="reason")
+    return transition(
+        membership,
+        to=CityMembership.Status.REJECTED,
+        allowed_from=[CityMembership.Status.PENDING],
+        action="city.official_rejected",
+        by=by,
+        check=_staff_only(by),
+        message=reason,
+        changes={"decided_at": timezone.now(), "decided_by": by, "decision_reason": reason},
+        then=lambda row: _tell_requester(row, "cohorts_official_rejected"),
+    )
+
+
+def _tell_requester(membership, template):
+    from django.conf import settings
+
+    person = membership.user
+    mail.send_templated(
+        template,
+        to=person.email,
+        context={
+            "membership": membership,
+            "city": membership.city,
+            "name": person.full_name,
+            "link": settings.SITE_URL.rstrip("/") + membership.city.get_absolute_url(),
+            "register_link": settings.SITE_URL.rstrip("/") + reverse("cohorts:city_register"),
+        },
+        language=person.language,
+    )
+
+
+def pending_official_requests():
+    return (
+        CityMembership.objects.pending()
+        .select_related("city", "user")
+        .order_by("requested_at", "pk")
+    )

@@ -9,6 +9,17 @@ urlpatterns = [
     path("cohorts/new/", views.cohort_edit, name="create"),
     path("cohorts/cities/new/", views.city_register, name="city_register"),
     path("cohorts/invitations/<str:token>/", views.invitation, name="invitation"),
+    path("cohorts/city-requests/", views.official_requests, name="official_requests"),
+    path(
+        "cohorts/city-requests/<int:pk>/decide/",
+        views.official_request_decide,
+        name="official_request_decide",
+    ),
+    path(
+        "cohorts/city-requests/<int:pk>/letter/",
+        views.official_request_letter,
+        name="official_request_letter",
+    ),
     path("cohorts/applications/<int:pk>/", views.application_detail, name="application"),
     path("cohorts/applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path(

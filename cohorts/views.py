@@ -11,24 +11,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from resilience_portal import audit
+from resilience_portal import audit, scanning
 from resilience_portal.permissions import (
     get_visible_or_404,
     is_programme_staff,
     programme_staff_required,
 )
+from resilience_portal.refusals import refuse
+from resilience_portal.scanning import ScanStatus
 
 from . import services
 from .forms import (
     SUGGESTED_CRITERIA,
     ApplicationForm,
     CityForm,
+    CityTeamRequestForm,
     CohortForm,
     ConflictForm,
     CriterionFormSet,
     DecisionForm,
     InvitationForm,
     NewCohortCriterionFormSet,
+    OfficialDecisionForm,
     ReviewForm,
     StartApplicationForm,
 )
@@ -40,6 +44,7 @@ from .models import (
     Cohort,
     Refused,
     Review,
+    awaits_verification,
 )
 from .models.invitation import INVITATION_LIFETIME
 
@@ -49,6 +54,7 @@ AUDIT_LABELS = {
     "application.saved": _lazy("Draft saved"),
     "application.submitted": _lazy("Application submitted"),
     "application.withdrawn": _lazy("Application withdrawn"),
+    "upload.infected": _lazy("Upload refused: the virus scanner found malware"),
     "application.review_started": _lazy("Review started"),
     "review.conflict_declared": _lazy("Conflict of interest declared"),
     "review.submitted": _lazy("Review submitted"),
@@ -60,6 +66,9 @@ AUDIT_LABELS = {
     "cohort.selection_confirmed": _lazy("Selection confirmed"),
     "cohort.running": _lazy("Programme started"),
     "cohort.closed": _lazy("Cohort closed"),
+    "city.official_requested": _lazy("Asked to represent the city"),
+    "city.official_verified": _lazy("City official verified"),
+    "city.official_rejected": _lazy("City official not verified"),
 }
 
 
@@ -111,8 +120,7 @@ def cohort_detail(request, slug):
             "cohort": cohort,
             "own_applications": own_applications,
             "accepting": cohort.accepts_applications(),
-            "is_official": request.user.is_authenticated
-            and CityMembership.objects.filter(user=request.user).exists(),
+            "is_official": City.objects.represented_by(request.user).exists(),
         },
     )
 
@@ -122,11 +130,16 @@ def city_detail(request, slug):
     cohorts = city.cohorts.visible_to(request.user).order_by("-year")
     officials = None
     if city.has_official(request.user):
-        officials = city.memberships.select_related("user").order_by("role", "user__full_name")
+        officials = (
+            city.memberships.verified().select_related("user").order_by("role", "user__full_name")
+        )
+    own_request = None
+    if request.user.is_authenticated and officials is None:
+        own_request = city.memberships.pending().filter(user=request.user).first()
     return render(
         request,
         "cohorts/city_detail.html",
-        {"city": city, "cohorts": cohorts, "officials": officials},
+        {"city": city, "cohorts": cohorts, "officials": officials, "own_request": own_request},
     )
 
 
@@ -135,25 +148,40 @@ def city_detail(request, slug):
 
 @login_required
 def city_register(request):
-    form = CityForm(request.POST or None)
+    form = CityTeamRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        profile = {k: v for k, v in form.cleaned_data.items() if k != "name"}
         try:
-            city = services.create_or_claim_city(
-                by=request.user, name=form.cleaned_data["name"], **profile
+            membership = services.request_city_team(
+                by=request.user,
+                name=form.cleaned_data["name"],
+                position=form.cleaned_data["position"],
+                letter=form.cleaned_data["letter"],
+                staff_contact=form.cleaned_data["staff_contact"],
+                **form.profile(),
             )
         except Refused as refusal:
-            form.add_error("name", refusal.message)
+            refuse(request, refusal, form=form)
         else:
             messages.success(
-                request, _("You are now the lead official of %(city)s.") % {"city": city}
+                request,
+                _(
+                    "Thank you. Programme staff will check that you represent %(city)s and "
+                    "tell you by e-mail; until then the city's private pages stay closed."
+                )
+                % {"city": membership.city},
             )
-            return redirect("cohorts:city_team", slug=city.slug)
-    return render(request, "cohorts/city_form.html", {"form": form})
+            return redirect("dashboard")
+    return render(request, "cohorts/city_form.html", {"form": form, "registering": True})
 
 
 def _own_city_or_404(request, slug):
-    return get_object_or_404(City.objects.filter(memberships__user=request.user), slug=slug)
+    return get_object_or_404(City.objects.represented_by(request.user), slug=slug)
+
+
+def awaiting_verification_page(request):
+    """What a person whose city request is not verified yet sees on an official's page."""
+    requests = CityMembership.objects.pending().filter(user=request.user).select_related("city")
+    return render(request, "cohorts/awaiting_verification.html", {"requests": requests}, status=403)
 
 
 @login_required
@@ -192,7 +220,7 @@ def city_team(request, slug):
         {
             "city": city,
             "form": form,
-            "memberships": city.memberships.select_related("user"),
+            "memberships": city.memberships.verified().select_related("user"),
             "invitations": _waiting_invitations(city),
         },
     )
@@ -235,6 +263,8 @@ def application_start(request, slug):
     cohort = get_visible_or_404(Cohort.objects, request.user, slug=slug)
     form = StartApplicationForm(request.POST or None, user=request.user)
     if not form.fields["city"].queryset.exists():
+        if awaits_verification(request.user):
+            return awaiting_verification_page(request)
         messages.info(request, _("Register your city first; then apply on its behalf."))
         return redirect("cohorts:city_register")
     if request.method != "POST" and not cohort.accepts_applications():
@@ -300,7 +330,13 @@ def application_edit(request, pk):
                 messages.error(request, refusal.message)
                 return redirect(application)
             if "submit" not in request.POST:
-                messages.success(request, _("Your draft is saved."))
+                held = application.leadership_letter_scan_status == ScanStatus.AWAITING
+                messages.success(
+                    request,
+                    _("Your draft is saved. The letter is awaiting a virus scan.")
+                    if held and "leadership_letter" in form.changed_data
+                    else _("Your draft is saved."),
+                )
                 return redirect("cohorts:application_edit", pk=application.pk)
             try:
                 application.submit(by=request.user)
@@ -310,6 +346,7 @@ def application_edit(request, pk):
                 return redirect("cohorts:application_edit", pk=application.pk)
             messages.success(request, _("Your application is submitted. Thank you!"))
             return redirect(application)
+        scanning.audit_infected(form, target=application, by=request.user)
         messages.error(request, _("Please correct the errors below; nothing was saved yet."))
     return render(
         request,
@@ -345,7 +382,7 @@ def application_withdraw(request, pk):
 @login_required
 def application_letter(request, pk):
     application = _application_or_404(request, pk)
-    if not application.leadership_letter:
+    if not application.leadership_letter or not scanning.may_download(application, request.user):
         raise Http404
     return FileResponse(
         application.leadership_letter.open("rb"),
@@ -522,4 +559,69 @@ def application_review(request, pk):
             "form": form,
             "conflict_form": conflict_form,
         },
+    )
+
+
+# --- staff: verifying city officials ---------------------------------------------------------
+
+
+@programme_staff_required
+def official_requests(request):
+    return render(
+        request,
+        "cohorts/official_requests.html",
+        {"pending": services.pending_official_requests(), "form": OfficialDecisionForm()},
+    )
+
+
+@programme_staff_required
+@require_POST
+def official_request_decide(request, pk):
+    membership = get_object_or_404(CityMembership.objects.select_related("city", "user"), pk=pk)
+    form = OfficialDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "verify":
+                services.verify_official(membership, by=request.user)
+                messages.success(
+                    request,
+                    _("%(person)s is verified as an official of %(city)s.")
+                    % {"person": membership.user, "city": membership.city},
+                )
+            else:
+                services.reject_official(
+                    membership, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request,
+                    _("The request of %(person)s is rejected; they are told why.")
+                    % {"person": membership.user},
+                )
+        except Refused as refusal:
+            refuse(request, refusal, form=form)
+        else:
+            return redirect("cohorts:official_requests")
+    # The queue again with the form as typed, so a written reason is not lost.
+    return render(
+        request,
+        "cohorts/official_requests.html",
+        {
+            "pending": services.pending_official_requests(),
+            "form": OfficialDecisionForm(),
+            "failed": membership,
+            "failed_form": form,
+        },
+        status=400,
+    )
+
+
+@programme_staff_required
+def official_request_letter(request, pk):
+    membership = get_object_or_404(CityMembership, pk=pk)
+    if not membership.evidence_letter:
+        raise Http404
+    return FileResponse(
+        membership.evidence_letter.open("rb"),
+        as_attachment=True,
+        filename=membership.evidence_letter_name or "letter",
     )

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from resilience_portal.admin import PrivateContentAdmin
+
 from .models import (
     SME,
     Amendment,
@@ -74,7 +76,7 @@ class ChallengeAdmin(admin.ModelAdmin):
     """Once published, the timeline, city and criteria are fixed here.
 
     Moving the deadline in the admin would open the sealed proposals early and skip the
-    dated amendment every bidder is told of; ``Challenge.amend`` is the only way.
+    dated amendment every bidder is told of; ``challenge_services.amend_challenge`` is the only way.
     """
 
     list_display = ["title", "city", "status", "submissions_close"]
@@ -98,9 +100,19 @@ class ChallengeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Clarification)
-class ClarificationAdmin(admin.ModelAdmin):
+class ClarificationAdmin(PrivateContentAdmin):
+    """Who asked an unanswered question stays hidden, as it is from the city answering it:
+    knowing which SME is interested (and in what) is a bidder's private information."""
+
     list_display = ["challenge", "asked_at", "answered_at"]
     raw_id_fields = ["challenge", "sme", "asked_by", "answered_by"]
+    metadata = ["challenge", "question", "asked_at", "answer", "answered_by", "answered_at"]
+    content = ["sme", "asked_by"]
+    readonly_fields = ["asked_at"]
+    hidden_title = _("Asker hidden until the question is answered")
+
+    def shows_content(self, obj):
+        return obj.answered_at is not None
 
 
 @admin.register(Amendment)

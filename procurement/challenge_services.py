@@ -5,18 +5,31 @@ through one Celery task per event that sends in batches over one SMTP
 connection each and records every recipient, so a retried task never sends twice.
 """
 
+import math
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from cohorts.models import CityMembership
+from resilience_portal import audit
 from resilience_portal.mail import is_suppressed, render, send_templated
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
+from resilience_portal.refusals import Refused
+from resilience_portal.transitions import locked
 
 BATCH_SIZE = 100
+
+# What bidders answer to: changing any of these asks them to confirm and keeps the
+# deadline at least the minimum notice away. The timeline alone is not among them.
+TERMS = ("criteria", "problem_statement", "desired_outcomes")
 
 
 def _link(path):
@@ -25,7 +38,11 @@ def _link(path):
 
 def _officials(challenge):
     User = get_user_model()
-    return User.objects.filter(city_memberships__city_id=challenge.city_id, is_active=True)
+    return User.objects.filter(
+        city_memberships__city_id=challenge.city_id,
+        city_memberships__status=CityMembership.Status.VERIFIED,
+        is_active=True,
+    )
 
 
 def _emails(users):
@@ -88,6 +105,8 @@ def tell_bidders_question_answered(clarification):
 
 def tell_bidders_amended(amendment):
     _notify_later(amendment.challenge, f"amendment-{amendment.pk}", amendment.pk)
+    if amendment.changes_terms:
+        _notify_later(amendment.challenge, f"amendment-{amendment.pk}-confirm", amendment.pk)
 
 
 def tell_bidders_cancelled(challenge):
@@ -110,6 +129,11 @@ def audience(challenge, kind, object_id=None):
             smes = smes.filter(city_id=challenge.city_id)
     else:
         proposals = Proposal.objects.filter(challenge=challenge)
+        if kind.startswith("amendment-") and kind.endswith("-confirm"):
+            proposals = proposals.filter(status=Proposal.Status.SUBMITTED)
+        elif kind.startswith("amendment-") and _changes_terms(object_id):
+            # Those who had submitted get the confirm-or-revise notice instead.
+            proposals = proposals.exclude(status=Proposal.Status.SUBMITTED)
         if kind.startswith("answer-"):
             # Drafts and submissions: the people still shaping a bid.
             proposals = proposals.filter(
@@ -126,6 +150,12 @@ def audience(challenge, kind, object_id=None):
     )
 
 
+def _changes_terms(amendment_id):
+    from .models import Amendment
+
+    return Amendment.objects.filter(pk=amendment_id, changes_terms=True).exists()
+
+
 def _context(challenge, kind, object_id):
     from .models import Amendment, Clarification
 
@@ -135,6 +165,8 @@ def _context(challenge, kind, object_id):
         return "challenge_question_answered", context
     if kind.startswith("amendment-"):
         context["amendment"] = Amendment.objects.get(pk=object_id)
+        if kind.endswith("-confirm"):
+            return "challenge_amended_confirm", context
         return "challenge_amended", context
     if kind == "cancelled":
         return "challenge_cancelled", context
@@ -213,3 +245,142 @@ def close_due_challenges():
     for challenge in Challenge.objects.due_to_close():
         closed += challenge.close_if_due()
     return closed
+
+
+# --- amendments --------------------------------------------------------------------------
+
+
+def amendment_min_notice():
+    return timedelta(days=settings.CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS)
+
+
+def _next_whole_minute(moment):
+    # Deadlines are shown and typed to the minute; rounding up keeps "at least" true.
+    seconds = moment.timestamp()
+    return moment + timedelta(seconds=math.ceil(seconds / 60) * 60 - seconds)
+
+
+def _criteria_change(row, criteria):
+    """``[before, after]`` when ``criteria`` differ from the row's, else None."""
+    if criteria is None:
+        return None
+    if sum(weight for _name, _description, weight in criteria) != 100:
+        raise Refused(_("The criteria weights must add up to 100."))
+    before = [[c.name, c.description, c.weight] for c in row.criteria.all()]
+    after = [[name, description, weight] for name, description, weight in criteria]
+    return None if before == after else [before, after]
+
+
+def amend_challenge(
+    challenge, *, by, summary, questions_close=None, submissions_close=None, criteria=None
+):
+    """Change an open challenge's timeline or criteria, in the open and dated.
+
+    The deadline never moves earlier. A change of the terms (``TERMS``) keeps it at least
+    ``CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS`` after the amendment, moving it out if needed,
+    and asks every SME that had submitted to confirm its proposal stands or revise it.
+    ``criteria`` is a list of (name, description, weight) replacing the current ones.
+    Returns the amendment; ``amendment.changes`` says where the deadline went.
+    """
+    from .models import Amendment, Criterion
+
+    if not challenge.is_official(by):
+        raise Refused(_("Only the city's officials amend its challenges."))
+    if not summary.strip():
+        raise Refused(_("Explain the amendment; every bidder will read it."), field="summary")
+    with locked(challenge) as row:
+        now = timezone.now()
+        if not row.submissions_open(now):
+            raise Refused(_("Only an open challenge can be amended."))
+        changes = {}
+        criteria_change = _criteria_change(row, criteria)
+        if criteria_change:
+            changes["criteria"] = criteria_change
+        deadline = submissions_close or row.submissions_close
+        if deadline < row.submissions_close:
+            raise Refused(
+                _(
+                    "An amendment cannot bring the deadline earlier: bidders plan on "
+                    "%(deadline)s. Leave it, or move it later."
+                )
+                % {"deadline": city_time(row, row.submissions_close)},
+                field="submissions_close",
+            )
+        if any(term in changes for term in TERMS):
+            deadline = max(deadline, _next_whole_minute(now + amendment_min_notice()))
+        if deadline != row.submissions_close:
+            changes["submissions_close"] = [
+                row.submissions_close.isoformat(),
+                deadline.isoformat(),
+            ]
+            row.submissions_close = deadline
+            row.award_expected = max(row.award_expected, deadline)
+        if questions_close and questions_close != row.questions_close:
+            changes["questions_close"] = [
+                row.questions_close.isoformat(),
+                questions_close.isoformat(),
+            ]
+            row.questions_close = questions_close
+        if row.questions_close > row.submissions_close:
+            raise Refused(_("Questions must close before submissions do."), field="questions_close")
+        if not changes:
+            raise Refused(_("Nothing was changed."))
+        if criteria_change:
+            row.criteria.all().delete()
+            Criterion.objects.bulk_create(
+                Criterion(challenge=row, name=n, description=d, weight=w, order=i)
+                for i, (n, d, w) in enumerate(criteria)
+            )
+        row.save(update_fields=["submissions_close", "questions_close", "award_expected"])
+        amendment = Amendment.objects.create(
+            challenge=row,
+            summary=summary,
+            changes=changes,
+            changes_terms=any(term in changes for term in TERMS),
+            created_by=by,
+        )
+        audit.record(row, "challenge.amended", actor=by, message=summary, **changes)
+        tell_bidders_amended(amendment)
+    for field in ("submissions_close", "questions_close", "award_expected"):
+        setattr(challenge, field, getattr(row, field))
+    challenge.__dict__.pop("terms_last_amended_at", None)
+    return amendment
+
+
+def city_time(challenge, moment):
+    """A moment as the challenge's officials and bidders read it: in the city's zone."""
+    return date_format(timezone.localtime(moment, challenge.city.zone), "j F Y, H:i T")
+
+
+def confirm_proposal_stands(proposal, *, by):
+    """The SME says its submitted proposal stands as it is under the amended terms.
+
+    Revising instead is resubmitting, which issues a new receipt as any resubmission does.
+    """
+    from .models import Challenge
+
+    with transaction.atomic():
+        # The challenge row is the one an amendment locks: a confirmation waits for an
+        # amendment in flight, so it never counts for terms the SME has not seen.
+        Challenge.objects.select_for_update().get(pk=proposal.challenge_id)
+        with locked(proposal) as row:
+            if not row.is_member(by):
+                raise Refused(_("Only the SME's members can confirm its proposal."))
+            now = timezone.now()
+            if not row.challenge.submissions_open(now):
+                raise Refused(_("The deadline has passed; nothing can change any more."))
+            if row.status != row.Status.SUBMITTED:
+                raise Refused(_("Only a submitted proposal can be confirmed."))
+            if row.stands_after_last_amendment():
+                raise Refused(
+                    _(
+                        "There is nothing to confirm: the challenge was not amended since "
+                        "this proposal was submitted or last confirmed."
+                    )
+                )
+            row.confirmed_at = now
+            # Not updated_at: a confirmation is no edit, and colleagues' open forms stay valid.
+            row.save(update_fields=["confirmed_at"])
+            audit.record(row, "proposal.confirmed", actor=by, version=row.version)
+    proposal.confirmed_at = row.confirmed_at
+    return proposal

@@ -106,9 +106,7 @@ def _officials(cities):
             role_note=note,
             time_zone=city.time_zone,
         )
-        CityMembership.objects.get_or_create(
-            city=city, user=user, defaults={"role": CityMembership.Role.LEAD}
-        )
+        city.add_official(user, role=CityMembership.Role.LEAD, via="demo")
         officials[slug] = user
     return officials
 
@@ -294,7 +292,7 @@ def seed(out):
             f"official.danang@{DOMAIN}", "Da Nang Official",
             role_note="official, Da Nang: a cancelled challenge", time_zone="Asia/Ho_Chi_Minh",
         )  # fmt: skip
-        CityMembership.objects.get_or_create(city=cities["da-nang"], user=da_nang)
+        cities["da-nang"].add_official(da_nang, via="demo")
         if created:
             beach.submit_for_approval(by=da_nang)
             beach.approve(by=staff)

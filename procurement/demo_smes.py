@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from cohorts.models import City
 from resilience_portal.demo import demo_user
+from resilience_portal.scanning import ScanStatus
 
 from .models import SME, RevenueChange, Sector, SMEDocument, SMEMembership
 
@@ -550,6 +551,8 @@ def seed(out):
                     original_name="registration-certificate.pdf",
                     content_type="application/pdf",
                     size=len(DEMO_CERTIFICATE),
+                    # The demo's own file, known to be clean.
+                    scan_status=ScanStatus.CLEAN,
                 )
         if city_slug not in first_of_city:
             first_of_city.add(city_slug)

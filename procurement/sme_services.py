@@ -56,6 +56,7 @@ def add_document(sme, upload, *, kind, by):
         content_type=checked.kind.content_type,
         size=checked.size,
         uploaded_by=by,
+        scan_status=checked.scan_status,
     )
     audit.record(sme, "sme.document_added", actor=by, document=document.pk, kind=kind)
     return document

@@ -75,6 +75,7 @@ urlpatterns: list = [
     path("proposals/<int:pk>/edit/", proposal.proposal_edit, name="proposal_edit"),
     path("proposals/<int:pk>/submit/", proposal.proposal_submit, name="proposal_submit"),
     path("proposals/<int:pk>/withdraw/", proposal.proposal_withdraw, name="proposal_withdraw"),
+    path("proposals/<int:pk>/confirm/", proposal.proposal_confirm, name="proposal_confirm"),
     path("proposals/<int:pk>/attachments/", proposal.attachment_upload, name="attachment_upload"),
     path(
         "proposals/<int:pk>/attachments/<int:attachment_pk>/",

@@ -8,6 +8,7 @@ from cohorts.models import City, CityMembership, Cohort
 from procurement.models import SME, SMEMembership
 from resilience_portal.models import User
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
+from resilience_portal.scanning import ScanStatus
 
 PASSWORD = "a-long-and-unusual-passphrase"
 
@@ -26,6 +27,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         """Users can sign in at once unless built with ``verified=False``."""
         if create and extracted is not False:
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def second_factor(user, create, extracted, **kwargs):
+        """Staff and superusers come with an authenticator app (the portal requires one) unless
+        built with ``second_factor=False``; see ``add_second_factor`` below."""
+        if create and extracted is not False and (user.is_staff or user.is_superuser):
+            add_second_factor(user)
 
 
 class StaffFactory(UserFactory):
@@ -55,6 +63,9 @@ class CityMembershipFactory(factory.django.DjangoModelFactory):
     city = factory.SubFactory(CityFactory)
     user = factory.SubFactory(UserFactory)
     role = CityMembership.Role.MEMBER
+    # A membership in a test means an official, as before requests needed review;
+    # a request awaiting review says status=PENDING.
+    status = CityMembership.Status.VERIFIED
 
 
 class CohortFactory(factory.django.DjangoModelFactory):
@@ -144,6 +155,7 @@ class CityApplicationFactory(factory.django.DjangoModelFactory):
     sme_ecosystem = "An incubator and two business associations."
     leadership_commitment = "The mayor sponsors the programme."
     leadership_letter = factory.django.FileField(filename="letter.pdf", data=LEADERSHIP_LETTER)
+    leadership_letter_scan_status = ScanStatus.CLEAN
 
 
 class SubmittedApplicationFactory(CityApplicationFactory):
@@ -203,6 +215,7 @@ class CompleteSMEFactory(SMEFactory):
             original_name="certificate.pdf",
             content_type="application/pdf",
             size=len(PDF_BYTES),
+            scan_status=ScanStatus.CLEAN,
         )
 
 
@@ -294,6 +307,34 @@ def official_of(city, **kwargs):
 
 def member_of(sme, **kwargs):
     return SMEMembershipFactory(sme=sme, **kwargs).user
+
+
+# --- Second factor for staff: an authenticator app with a known secret, and recovery codes ----
+
+import time  # noqa: E402
+
+from allauth.mfa.models import Authenticator  # noqa: E402
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes  # noqa: E402
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value  # noqa: E402
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def add_second_factor(user, secret=TOTP_SECRET):
+    """Give ``user`` an authenticator app with ``secret`` and a set of recovery codes."""
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+
+
+def totp_code(secret=TOTP_SECRET, *, at=None):
+    """The code an authenticator app with ``secret`` shows now (or at the Unix time ``at``)."""
+    return format_hotp_value(hotp_value(secret, int(at or time.time()) // 30))
+
+
+def recovery_codes(user):
+    """The unused recovery codes of ``user``."""
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+    return RecoveryCodes(authenticator).get_unused_codes()
 
 
 # --- Case studies ---------------------------------------------------------------------------

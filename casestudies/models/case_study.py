@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City, Cohort
 from procurement.models import Challenge, CoBenefit
+from resilience_portal import scanning
 from resilience_portal.permissions import is_programme_staff
 
 # The languages a case study may be written or translated in: the interface's own.
@@ -86,6 +87,10 @@ class CaseStudy(models.Model):
     hero_image = models.FileField(_("hero image"), upload_to=image_path, blank=True, max_length=255)
     hero_alt = models.CharField(_("hero image description (alt text)"), max_length=300, blank=True)
     hero_credit = models.CharField(_("hero image credit"), max_length=200, blank=True)
+    hero_scan_status = scanning.status_field(_("hero image virus scan"))
+    hero_uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     themes = models.JSONField(_("themes"), default=list, blank=True)
     # [{"value": "1,200", "label": "households protected"}, …]
     key_figures = models.JSONField(_("key figures"), default=list, blank=True)
@@ -178,6 +183,16 @@ class CaseStudy(models.Model):
             match = self.translations.filter(language=language).first()
         return match or self
 
+    def shows_hero(self):
+        """A hero image is shown (page and PDF) once the virus scanner found it clean."""
+        return bool(self.hero_image) and self.hero_scan_status == scanning.ScanStatus.CLEAN
+
+    def held_image_urls(self):
+        """Body pictures not yet scanned clean: the page and the PDF leave them out."""
+        return {
+            image.image.url for image in self.images.exclude(scan_status=scanning.ScanStatus.CLEAN)
+        }
+
     def theme_labels(self):
         labels = dict(CoBenefit.choices)
         return [labels.get(code, code) for code in self.themes]
@@ -258,7 +273,11 @@ class CaseStudyImage(models.Model):
     image = models.FileField(_("image"), upload_to=image_path, max_length=255)
     alt = models.CharField(_("description (alt text)"), max_length=300)
     credit = models.CharField(_("credit"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    scan_status = scanning.status_field()
 
     class Meta:
         verbose_name = _("case study image")
@@ -270,6 +289,15 @@ class CaseStudyImage(models.Model):
 
     def markdown(self):
         return f"![{self.alt}]({self.image.url})"
+
+
+scanning.register(CaseStudyImage, file_field="image")
+scanning.register(
+    CaseStudy,
+    file_field="hero_image",
+    status_field="hero_scan_status",
+    uploader_field="hero_uploaded_by",
+)
 
 
 class CaseStudyPDF(models.Model):

@@ -13,8 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from procurement import markdown
-from resilience_portal import audit
+from resilience_portal import audit, markdown, scanning
 from resilience_portal.permissions import (
     get_visible_or_404,
     is_programme_staff,
@@ -25,7 +24,7 @@ from resilience_portal.refusals import Refused, refuse
 from .. import services
 from ..forms import CaseStudyFilterForm, CaseStudyForm, ImageForm, ReviewForm, TranslationForm
 from ..models import CaseStudy, CaseStudyImage, CaseStudyPDF, CaseStudyTranslation
-from ..pdf import images_prefix, render_language_for
+from ..pdf import body_html, render_language_for
 
 PAGE_SIZE = 12
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
@@ -87,7 +86,7 @@ def case_study_detail(request, slug):
         "case_study": case_study,
         "text": text,
         "reader_language": language,
-        "body_html": markdown.render(text.body, images_under=images_prefix()),
+        "body_html": body_html(case_study, text),
         "summary_html": markdown.render(text.summary),
         "challenges": case_study.related_challenges.public().select_related("city"),
         "other_languages": [
@@ -103,6 +102,8 @@ def case_study_detail(request, slug):
                 "edit": case_study.can_edit(request.user),
                 "submit": case_study.can_submit(request.user),
                 "review": case_study.can_review(request.user),
+                "only_wait_for_review": case_study.status == CaseStudy.Status.IN_REVIEW
+                and not case_study.can_review(request.user),
                 "archive": case_study.can_archive(request.user),
                 "restore": case_study.can_restore(request.user),
             },
@@ -216,14 +217,20 @@ def image_upload(request, slug):
     form = ImageForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["upload"]
-        image = CaseStudyImage(case_study=case_study, alt=form.cleaned_data["alt"])
-        image.credit = form.cleaned_data["credit"]
+        image = CaseStudyImage(
+            case_study=case_study,
+            alt=form.cleaned_data["alt"],
+            credit=form.cleaned_data["credit"],
+            uploaded_by=request.user,
+            scan_status=upload.checked.scan_status,
+        )
         # Paths never come from the uploader's file name.
         image.image.save(f"{uuid.uuid4().hex}.{upload.checked.kind.extension}", upload, save=False)
         image.save()
         audit.record(case_study, "case_study.image_added", actor=request.user, image=image.pk)
         messages.success(request, _("Picture uploaded: paste its Markdown line into the body."))
     else:
+        scanning.audit_infected(form, target=case_study, by=request.user)
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)

@@ -1,7 +1,7 @@
 """The cohorts app's models, one module per part of the domain."""
 
 from .application import LETTER_MAX_BYTES, CityApplication
-from .city import City, CityMembership
+from .city import City, CityMembership, awaits_verification
 from .cohort import Cohort, SelectionCriterion
 from .invitation import CityInvitation
 from .refusal import Refused
@@ -19,4 +19,5 @@ __all__ = [
     "Refused",
     "Review",
     "SelectionCriterion",
+    "awaits_verification",
 ]

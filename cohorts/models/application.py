@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from resilience_portal import audit, mail
+from resilience_portal import audit, mail, scanning
 from resilience_portal.permissions import is_programme_staff
 from resilience_portal.storage import private_storage
 
@@ -26,13 +26,13 @@ def letter_path(instance, filename):
 
 class CityApplicationQuerySet(models.QuerySet):
     def of_cities_of(self, user):
-        return self.filter(city__in=City.objects.filter(memberships__user=user))
+        return self.filter(city__in=City.objects.represented_by(user))
 
     def visible_to(self, user):
         """A city's officials see its applications; staff see those that were ever submitted."""
         if not user.is_authenticated:
             return self.none()
-        own = models.Q(city__in=City.objects.filter(memberships__user=user))
+        own = models.Q(city__in=City.objects.represented_by(user))
         if is_programme_staff(user):
             return self.filter(own | models.Q(submitted_at__isnull=False))
         return self.filter(own)
@@ -96,6 +96,10 @@ class CityApplication(models.Model):
         upload_to=letter_path,
         blank=True,
     )
+    leadership_letter_scan_status = scanning.status_field(_("letter's virus scan"))
+    leadership_letter_uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -155,7 +159,7 @@ class CityApplication(models.Model):
         return missing
 
     def officials(self):
-        return [m.user for m in self.city.memberships.select_related("user")]
+        return [m.user for m in self.city.memberships.verified().select_related("user")]
 
     def tell_officials(self, template_prefix):
         """E-mail each of the city's officials, in their own language, after commit."""
@@ -202,6 +206,10 @@ class CityApplication(models.Model):
                 raise Refused(_("Only a draft can be edited."))
             # Only what this person changed: a colleague may have saved other answers meanwhile.
             fields = [field for field in changed if field in self.DRAFT_FIELDS]
+            if "leadership_letter" in fields:
+                # The form set the new letter's scan status; it is held for others until clean.
+                self.leadership_letter_uploaded_by = by
+                fields += ["leadership_letter_scan_status", "leadership_letter_uploaded_by"]
             self.save(update_fields=[*fields, "updated_at"])
             audit.record(self, "application.saved", actor=by, fields=sorted(changed))
 
@@ -253,3 +261,11 @@ class CityApplication(models.Model):
         from cohorts.services import record_decision
 
         return record_decision(self, decision, by=by, note=note)
+
+
+scanning.register(
+    CityApplication,
+    file_field="leadership_letter",
+    status_field="leadership_letter_scan_status",
+    uploader_field="leadership_letter_uploaded_by",
+)

@@ -59,7 +59,7 @@ class CityInvitation(SignedInvitation):
         if not city.has_official(by):
             raise Refused(_("Only the city's officials can invite colleagues."))
         email = email.strip().lower()
-        if city.memberships.filter(user__email__iexact=email).exists():
+        if city.memberships.verified().filter(user__email__iexact=email).exists():
             raise Refused(_("%(email)s is already an official of this city.") % {"email": email})
         with transaction.atomic():
             invitation = cls.objects.create(city=city, email=email, role=role, invited_by=by)

@@ -1,9 +1,5 @@
-"""The one error a refused act raises; views turn it into a message, never a lost form."""
+"""The cohorts app refuses with the core's one refusal type, so every view catches the same."""
 
+from resilience_portal.refusals import Refused
 
-class Refused(Exception):
-    """An act the rules do not allow now (window closed, wrong state, cap reached, ...)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+__all__ = ["Refused"]

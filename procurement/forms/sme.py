@@ -4,10 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City
+from resilience_portal.forms import EmailAddressField, ModelMultipleIdChoiceField
+from resilience_portal.text import NameField
+from resilience_portal.uploads import CERTIFICATE_KINDS, DOCUMENT_KINDS, UploadField
 
 from ..models import SME, Sector, SizeClass, SMEDocument
 from ..models.sme import normalise_registration_number
-from ..uploads import CERTIFICATE_KINDS, DOCUMENT_KINDS, UploadField
 
 COUNTRIES = [
     ("BD", _("Bangladesh")),
@@ -35,7 +37,7 @@ COUNTRIES = [
 COUNTRY_NAMES = dict(COUNTRIES)
 
 
-class SectorChoiceField(forms.ModelMultipleChoiceField):
+class SectorChoiceField(ModelMultipleIdChoiceField):
     def label_from_instance(self, obj):
         return obj.get_code_display()
 
@@ -68,6 +70,7 @@ class SMEProfileForm(forms.ModelForm):
             "contact_email",
             "phone",
         ]
+        field_classes = {"legal_name": NameField, "trading_name": NameField}
         widgets = {
             "capabilities": forms.Textarea(attrs={"rows": 4}),
             "pandemic_impact": forms.Textarea(attrs={"rows": 3}),
@@ -148,7 +151,7 @@ class SMEDocumentForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Colleague's e-mail address"))
+    email = EmailAddressField(label=_("Colleague's e-mail address"))
 
 
 class VerificationDecisionForm(forms.Form):

@@ -11,13 +11,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City, CityMembership, Cohort
-from resilience_portal import audit
+from resilience_portal import audit, scanning
 from resilience_portal.permissions import is_programme_staff
 
 from .sme import SME, Sector
@@ -58,7 +59,7 @@ class ChallengeQuerySet(models.QuerySet):
         """Published ones to everyone; drafts to their city's officials and, once sent, to staff."""
         visible = Q(status__in=PUBLIC_STATUSES)
         if user.is_authenticated:
-            visible |= Q(city__in=City.objects.filter(memberships__user=user))
+            visible |= Q(city__in=City.objects.represented_by(user))
             if is_programme_staff(user):
                 visible |= Q(status=Challenge.Status.PENDING_APPROVAL)
         return self.filter(visible)
@@ -66,7 +67,7 @@ class ChallengeQuerySet(models.QuerySet):
     def editable_by(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(city__in=City.objects.filter(memberships__user=user))
+        return self.filter(city__in=City.objects.represented_by(user))
 
     def due_to_close(self, now=None):
         return self.filter(
@@ -217,7 +218,7 @@ class Challenge(models.Model):
     def is_official(self, user):
         return (
             user.is_authenticated
-            and CityMembership.objects.filter(city_id=self.city_id, user=user).exists()
+            and CityMembership.objects.verified().filter(city_id=self.city_id, user=user).exists()
         )
 
     def can_read_proposals(self, user):
@@ -266,6 +267,11 @@ class Challenge(models.Model):
             errors["cohort"] = _("The city is not a selected city of this cohort.")
         if errors:
             raise ValidationError(errors)
+
+    @cached_property
+    def terms_last_amended_at(self):
+        """When an amendment last changed what bidders answer to, or None if none did."""
+        return self.amendments.filter(changes_terms=True).aggregate(at=Max("created_at"))["at"]
 
     def criteria_total(self):
         return self.criteria.aggregate(total=Sum("weight"))["total"] or 0
@@ -397,63 +403,6 @@ class Challenge(models.Model):
 
         tell_bidders_cancelled(self)
 
-    @transaction.atomic
-    def amend(self, *, by, summary, questions_close=None, submissions_close=None, criteria=None):
-        """Change a published challenge's timeline or criteria, in the open and dated.
-
-        ``criteria`` is a list of (name, description, weight) replacing the current ones.
-        """
-        if not self.is_official(by):
-            raise TransitionRefused(_("Only the city's officials amend its challenges."))
-        locked = Challenge.objects.select_for_update().get(pk=self.pk)
-        if not locked.submissions_open():
-            raise TransitionRefused(_("Only an open challenge can be amended."))
-        if not summary.strip():
-            raise TransitionRefused(_("Explain the amendment; every bidder will read it."))
-        now = timezone.now()
-        changes = {}
-        if submissions_close and submissions_close != self.submissions_close:
-            if submissions_close <= now:
-                raise TransitionRefused(_("The new deadline must be in the future."))
-            changes["submissions_close"] = [
-                self.submissions_close.isoformat(),
-                submissions_close.isoformat(),
-            ]
-            self.submissions_close = submissions_close
-            if self.award_expected < submissions_close:
-                self.award_expected = submissions_close
-        if questions_close and questions_close != self.questions_close:
-            changes["questions_close"] = [
-                self.questions_close.isoformat(),
-                questions_close.isoformat(),
-            ]
-            self.questions_close = questions_close
-        if self.questions_close > self.submissions_close:
-            raise TransitionRefused(_("Questions must close before submissions do."))
-        if criteria is not None:
-            before = [[c.name, c.weight] for c in self.criteria.all()]
-            after = [[name, weight] for name, _description, weight in criteria]
-            if sum(weight for _n, _d, weight in criteria) != 100:
-                raise TransitionRefused(_("The criteria weights must add up to 100."))
-            if before != after:
-                self.criteria.all().delete()
-                Criterion.objects.bulk_create(
-                    Criterion(challenge=self, name=n, description=d, weight=w, order=i)
-                    for i, (n, d, w) in enumerate(criteria)
-                )
-                changes["criteria"] = [before, after]
-        if not changes:
-            raise TransitionRefused(_("Nothing was changed."))
-        self.save(update_fields=["submissions_close", "questions_close", "award_expected"])
-        amendment = Amendment.objects.create(
-            challenge=self, summary=summary, changes=changes, created_by=by
-        )
-        audit.record(self, "challenge.amended", actor=by, message=summary, **changes)
-        from ..challenge_services import tell_bidders_amended
-
-        tell_bidders_amended(amendment)
-        return amendment
-
 
 class Criterion(models.Model):
     """One evaluation criterion; a challenge's weights add up to 100."""
@@ -494,7 +443,11 @@ class ChallengeAttachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    scan_status = scanning.status_field()
 
     class Meta:
         ordering = ["id"]
@@ -503,12 +456,21 @@ class ChallengeAttachment(models.Model):
         return self.name
 
 
+scanning.register(ChallengeAttachment)
+
+
 class Amendment(models.Model):
-    """A dated, public change to a published challenge's timeline or criteria."""
+    """A dated, public change to a published challenge's timeline or criteria.
+
+    Made only through ``challenge_services.amend_challenge``.
+    """
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="amendments")
     summary = models.TextField(_("what changed and why"))
     changes = models.JSONField(default=dict)
+    # Criteria, problem or outcomes changed: bidders who had submitted are asked to confirm
+    # or revise, and the deadline was kept at least the minimum notice away.
+    changes_terms = models.BooleanField(_("changes the terms"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -533,7 +495,7 @@ class ClarificationQuerySet(models.QuerySet):
         visible = Q(answered_at__isnull=False)
         if user.is_authenticated:
             visible |= Q(sme__memberships__user=user)
-            visible |= Q(challenge__city__memberships__user=user)
+            visible |= Q(challenge__city__in=City.objects.represented_by(user))
         return self.filter(Q(challenge__in=challenges) & visible).distinct()
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City
-from resilience_portal import audit
+from resilience_portal import audit, scanning
 from resilience_portal.permissions import is_programme_staff
 from resilience_portal.storage import private_storage
 
@@ -48,7 +48,7 @@ class ProposalQuerySet(models.QuerySet):
         if is_programme_staff(user):
             readers = Q()
         else:
-            readers = Q(challenge__city__in=City.objects.filter(memberships__user=user))
+            readers = Q(challenge__city__in=City.objects.represented_by(user))
         return self.filter(own | (unsealed & readers))
 
     def of_member(self, user):
@@ -107,6 +107,7 @@ class Proposal(models.Model):
     version = models.PositiveIntegerField(_("submitted version"), default=0)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     receipt_digest = models.CharField(_("receipt digest (SHA-256)"), max_length=64, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed after an amendment"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -183,6 +184,31 @@ class Proposal(models.Model):
             self.Status.SUBMITTED,
             self.Status.WITHDRAWN,
         ) and self.challenge.submissions_open(now)
+
+    # --- after an amendment -------------------------------------------------------------
+
+    def submitted_after_last_amendment(self):
+        amended_at = self.challenge.terms_last_amended_at
+        return bool(amended_at and self.submitted_at and self.submitted_at >= amended_at)
+
+    def confirmed_after_last_amendment(self):
+        amended_at = self.challenge.terms_last_amended_at
+        return bool(amended_at and self.confirmed_at and self.confirmed_at >= amended_at)
+
+    def stands_after_last_amendment(self):
+        """True when the SME submitted, revised or confirmed this proposal knowing the terms
+        as they now are: after the last amendment of the criteria, problem or outcomes."""
+        return self.challenge.terms_last_amended_at is None or (
+            self.submitted_after_last_amendment() or self.confirmed_after_last_amendment()
+        )
+
+    def awaits_confirmation(self, now=None):
+        """A submitted proposal the terms changed under, while the SME can still answer."""
+        return (
+            self.status == self.Status.SUBMITTED
+            and self.challenge.submissions_open(now)
+            and not self.stands_after_last_amendment()
+        )
 
     def missing_for_submission(self):
         missing = [
@@ -305,7 +331,9 @@ class Proposal(models.Model):
         self._reload(locked)
 
     @transaction.atomic
-    def add_attachment(self, *, by, upload, name, content_type, sha256):
+    def add_attachment(
+        self, *, by, upload, name, content_type, sha256, scan_status=scanning.ScanStatus.AWAITING
+    ):
         locked, now = self._lock_for_change(by)
         attachment = ProposalAttachment.objects.create(
             proposal=locked,
@@ -315,6 +343,7 @@ class Proposal(models.Model):
             size=upload.size,
             sha256=sha256,
             uploaded_by=by,
+            scan_status=scan_status,
         )
         audit.record(locked, "proposal.attachment_added", actor=by, sha256=sha256)
         if locked.status == self.Status.SUBMITTED:
@@ -378,6 +407,7 @@ class ProposalAttachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    scan_status = scanning.status_field()
 
     objects = ProposalAttachmentQuerySet.as_manager()
 
@@ -386,6 +416,9 @@ class ProposalAttachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+scanning.register(ProposalAttachment)
 
 
 class ProposalVersionQuerySet(models.QuerySet):

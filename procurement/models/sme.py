@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City
-from resilience_portal import audit
+from resilience_portal import audit, scanning
 from resilience_portal.invitations import SignedInvitation
 from resilience_portal.permissions import Role, has_role
 from resilience_portal.storage import private_storage
@@ -468,6 +468,7 @@ class SMEDocument(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    scan_status = scanning.status_field()
 
     objects = SMEDocumentQuerySet.as_manager()
 
@@ -482,6 +483,8 @@ class SMEDocument(models.Model):
     def get_absolute_url(self):
         return reverse("procurement:sme_document", kwargs={"slug": self.sme.slug, "pk": self.pk})
 
+
+scanning.register(SMEDocument)
 
 INVITATION_SALT = "procurement.sme-invitation"
 INVITATION_MAX_AGE = timedelta(days=14)

@@ -2,26 +2,34 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from resilience_portal import audit
+from cohorts.models import awaits_verification
+from cohorts.views import awaiting_verification_page
+from resilience_portal import audit, markdown, scanning
 from resilience_portal.permissions import (
     Role,
     get_visible_or_404,
+    has_role,
     is_programme_staff,
     role_required,
 )
+from resilience_portal.refusals import Refused, refuse
+from resilience_portal.spreadsheets import csv_safe
+from resilience_portal.uploads import uploaded_message
 
-from .. import markdown
-from ..challenge_services import close_due_challenges
+from ..challenge_services import amend_challenge, city_time, close_due_challenges
 from ..forms.challenge import (
     AmendedCriteriaFormSet,
     AmendmentForm,
@@ -89,7 +97,7 @@ def challenge_detail(request, slug):
         "problem_html": markdown.render(challenge.problem_statement),
         "outcomes_html": markdown.render(challenge.desired_outcomes),
         "criteria": challenge.criteria.all(),
-        "attachments": challenge.attachments.all(),
+        "attachments": [a for a in challenge.attachments.all() if scanning.may_download(a, user)],
         "amendments": challenge.amendments.all(),
         "answered": challenge.clarifications.answered(),
         "is_official": is_official,
@@ -100,10 +108,7 @@ def challenge_detail(request, slug):
     if user.is_authenticated:
         member_smes = list(SME.objects.filter(memberships__user=user))
         if member_smes:
-            own = {
-                p.sme_id: p
-                for p in Proposal.objects.filter(challenge=challenge, sme__in=member_smes)
-            }
+            own = {p.sme_id: p for p in challenge.proposals.filter(sme__in=member_smes)}
             context["my_smes"] = [
                 (sme, own.get(sme.pk), challenge.is_eligible(sme)) for sme in member_smes
             ]  # fmt: skip
@@ -148,8 +153,12 @@ def _edit_form(request, challenge=None):
     )
 
 
-@role_required(Role.CITY_OFFICIAL)
+@login_required
 def challenge_create(request):
+    if not has_role(request.user, Role.CITY_OFFICIAL):
+        if awaits_verification(request.user):
+            return awaiting_verification_page(request)
+        raise PermissionDenied
     return _edit_form(request)
 
 
@@ -242,22 +251,46 @@ def challenge_amend(request, slug):
     form = AmendmentForm(request.POST or None, challenge=challenge)
     criteria = AmendedCriteriaFormSet(request.POST or None, initial=initial, prefix="criteria")
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
+        before = challenge.submissions_close
         try:
-            challenge.amend(
+            amendment = amend_challenge(
+                challenge,
                 by=request.user,
                 summary=form.cleaned_data["summary"],
                 questions_close=form.cleaned_data["questions_close"],
                 submissions_close=form.cleaned_data["submissions_close"],
                 criteria=criteria.criteria(),
             )
-            messages.success(request, _("The amendment is published and bidders are told."))
-            return redirect(challenge)
+        except Refused as refused:
+            refuse(request, refused, form=form)
         except TransitionRefused as error:
             _refused(request, error)
+        else:
+            messages.success(request, _("The amendment is published and bidders are told."))
+            asked = form.cleaned_data["submissions_close"] or before
+            if amendment.changes_terms and challenge.submissions_close > asked:
+                days = settings.CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS
+                messages.warning(
+                    request,
+                    ngettext(
+                        "The terms changed, so bidders get at least %(days)s day: submissions "
+                        "now close on %(deadline)s.",
+                        "The terms changed, so bidders get at least %(days)s days: submissions "
+                        "now close on %(deadline)s.",
+                        days,
+                    )
+                    % {"days": days, "deadline": city_time(challenge, challenge.submissions_close)},
+                )
+            return redirect(challenge)
     return render(
         request,
         "procurement/challenge/amend.html",
-        {"challenge": challenge, "form": form, "criteria": criteria},
+        {
+            "challenge": challenge,
+            "form": form,
+            "criteria": criteria,
+            "min_notice_days": settings.CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS,
+        },
     )
 
 
@@ -311,11 +344,21 @@ def challenge_attachment_upload(request, slug):
             content_type=form.content_type,
             size=upload.size,
             sha256=form.sha256,
+            uploaded_by=request.user,
+            scan_status=form.scan_status,
         )
         audit.record(
             challenge, "challenge.attachment_added", actor=request.user, sha256=attachment.sha256
         )
+        messages.success(
+            request,
+            uploaded_message(
+                _("“%(name)s” is added to the challenge's documents.") % {"name": attachment.name},
+                attachment,
+            ),
+        )
     else:
+        scanning.audit_infected(form, target=challenge, by=request.user)
         for error in form.errors.get("file", []):
             messages.error(request, error)
     return redirect(challenge)
@@ -324,6 +367,8 @@ def challenge_attachment_upload(request, slug):
 def challenge_attachment(request, slug, pk):
     challenge = _challenge(request, slug)
     attachment = get_object_or_404(challenge.attachments, pk=pk)
+    if not scanning.may_download(attachment, request.user):
+        raise Http404
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -332,20 +377,16 @@ def challenge_attachment(request, slug, pk):
     )
 
 
-def _spreadsheet_safe(value):
-    """Keep a spreadsheet from reading a bidder's text as a formula (CSV injection)."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _unsealed_proposals(request, slug):
     """Submitted proposals, for the city's officials and staff, after the deadline only."""
     challenge = _challenge(request, slug)
     if not challenge.can_read_proposals(request.user):
         raise Http404
+    # Through the challenge's own manager, so every row shares this challenge instance and
+    # the time of its last amendment is read once for the whole list.
     proposals = (
-        Proposal.objects.visible_to(request.user)
-        .filter(challenge=challenge, status__in=Proposal.SUBMITTED_STATUSES)
+        challenge.proposals.visible_to(request.user)
+        .filter(status__in=Proposal.SUBMITTED_STATUSES)
         .select_related("sme")
         .prefetch_related(Prefetch("attachments"))
         .order_by("price", "sme__legal_name")
@@ -369,16 +410,20 @@ def proposal_table_csv(request, slug):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{challenge.slug}-proposals.csv"'
     writer = csv.writer(response)
-    writer.writerow(["sme", "price", "currency", "submitted_at", "version", "sha256"])
+    writer.writerow(
+        ["sme", "price", "currency", "submitted_at", "version", "sha256", "stands_after_amendment"]
+    )
+    amended = challenge.terms_last_amended_at is not None
     for proposal in proposals:
         writer.writerow(
             [
-                _spreadsheet_safe(proposal.sme.legal_name),
+                csv_safe(proposal.sme.legal_name),
                 proposal.price,
                 proposal.currency,
                 proposal.submitted_at.isoformat(),
                 proposal.version,
                 proposal.receipt_digest,
+                ("yes" if proposal.stands_after_last_amendment() else "no") if amended else "",
             ]
         )
     return response

@@ -7,8 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from resilience_portal import scanning
 from resilience_portal.permissions import get_visible_or_404
+from resilience_portal.refusals import Refused, refuse
+from resilience_portal.uploads import uploaded_message
 
+from ..challenge_services import confirm_proposal_stands
 from ..forms.proposal import ProposalForm, UploadForm
 from ..models import (
     SME,
@@ -67,6 +71,8 @@ def proposal_detail(request, pk):
             "versions": proposal.versions.all(),
             "is_member": proposal.is_member(request.user),
             "editable": proposal.is_member(request.user) and proposal.is_editable(),
+            "awaits_confirmation": proposal.is_member(request.user)
+            and proposal.awaits_confirmation(),
             "upload_form": UploadForm(),
         },
     )
@@ -157,22 +163,36 @@ def proposal_withdraw(request, pk):
 
 @require_POST
 @login_required
+def proposal_confirm(request, pk):
+    proposal = _own(request, pk)
+    try:
+        confirm_proposal_stands(proposal, by=request.user)
+        messages.success(request, _("Confirmed: the city will see your proposal stands as it is."))
+    except Refused as refused:
+        refuse(request, refused)
+    return redirect(proposal)
+
+
+@require_POST
+@login_required
 def attachment_upload(request, pk):
     proposal = _own(request, pk)
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            proposal.add_attachment(
+            attachment = proposal.add_attachment(
                 by=request.user,
                 upload=form.cleaned_data["file"],
                 name=form.display_name,
                 content_type=form.content_type,
                 sha256=form.sha256,
+                scan_status=form.scan_status,
             )
-            messages.success(request, _("Attached."))
+            messages.success(request, uploaded_message(_("Attached."), attachment))
         except TransitionRefused as error:
             _refused(request, error)
     else:
+        scanning.audit_infected(form, target=proposal, by=request.user)
         for error in form.errors.get("file", []):
             messages.error(request, error)
     return redirect(proposal)
@@ -195,6 +215,8 @@ def attachment_download(request, pk, attachment_pk):
     attachment = get_visible_or_404(
         ProposalAttachment.objects, request.user, pk=attachment_pk, proposal_id=pk
     )
+    if not scanning.may_download(attachment, request.user):
+        raise Http404
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

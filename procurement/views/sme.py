@@ -12,12 +12,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cohorts.models import awaits_verification
+from cohorts.views import awaiting_verification_page
+from resilience_portal import scanning
 from resilience_portal.permissions import (
     Role,
     get_visible_or_404,
     has_role,
     programme_staff_required,
 )
+from resilience_portal.spreadsheets import csv_safe
+from resilience_portal.uploads import uploaded_message
 
 from .. import sme_services
 from ..forms.sme import (
@@ -74,6 +79,8 @@ def register(request):
                 % {"name": sme},
             )
             return redirect(sme)
+    if request.method == "POST":
+        scanning.audit_infected(form, target=request.user, by=request.user)
     return render(request, "procurement/sme/register.html", {"form": form})
 
 
@@ -139,11 +146,13 @@ def documents(request, slug):
     sme = get_object_or_404(SME.objects.editable_by(request.user), slug=slug)
     form = SMEDocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        sme_services.add_document(
+        document = sme_services.add_document(
             sme, form.cleaned_data["file"], kind=form.cleaned_data["kind"], by=request.user
         )
-        messages.success(request, _("The document is uploaded."))
+        messages.success(request, uploaded_message(_("The document is uploaded."), document))
         return redirect("procurement:sme_documents", slug=sme.slug)
+    if request.method == "POST":
+        scanning.audit_infected(form, target=sme, by=request.user)
     return render(
         request,
         "procurement/sme/documents.html",
@@ -156,6 +165,8 @@ def download_document(request, slug, pk):
     document = get_visible_or_404(
         SMEDocument.objects.select_related("sme"), request.user, sme__slug=slug, pk=pk
     )
+    if not scanning.may_download(document, request.user):
+        raise Http404
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -324,6 +335,9 @@ def _directory_results(request):
 
 @login_required
 def directory(request):
+    if not sees_full_profiles(request.user) and awaits_verification(request.user):
+        # Asking to represent a city opens nothing until staff verify it.
+        return awaiting_verification_page(request)
     form, results, full = _directory_results(request)
     page = Paginator(results.prefetch_related("sectors"), DIRECTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -340,15 +354,11 @@ class _Echo:
         return value
 
 
-def _csv_cell(value):
-    # A spreadsheet would run a cell that starts like a formula.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def export(request):
     if not sees_full_profiles(request.user):
+        if awaits_verification(request.user):
+            return awaiting_verification_page(request)
         raise PermissionDenied
     _form, results, _full = _directory_results(request)
     results = results.prefetch_related("sectors")
@@ -400,7 +410,7 @@ def export(request):
         # Vietnamese names open as mojibake.
         yield "\ufeff"
         for row in rows():
-            yield writer.writerow([_csv_cell(cell) for cell in row])
+            yield writer.writerow([csv_safe(cell) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="smes.csv"'

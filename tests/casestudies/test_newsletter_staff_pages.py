@@ -307,7 +307,7 @@ def test_the_subscriber_list_runs_constant_queries(
     staff_client, count, django_assert_max_num_queries
 ):
     SubscriberFactory.create_batch(count)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert (
             staff_client.get(reverse("casestudies:newsletter_staff_subscribers")).status_code == 200
         )
@@ -322,9 +322,9 @@ def test_the_issue_page_and_its_progress_run_constant_queries(
     )
     for subscriber in SubscriberFactory.create_batch(count):
         Delivery.objects.create(issue=issue, subscriber=subscriber)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         staff_client.get(reverse("casestudies:newsletter_staff_issue", args=[issue.pk]))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         staff_client.get(reverse("casestudies:newsletter_staff_progress", args=[issue.pk]))
 
 

@@ -194,7 +194,7 @@ def test_the_fetcher_serves_our_stylesheet_and_case_study_images(writer):
 
 
 def _checked(upload):
-    from procurement.uploads import JPEG, PNG, check_upload
+    from resilience_portal.uploads import JPEG, PNG, check_upload
 
     upload.checked = check_upload(upload, kinds=(PNG, JPEG))
     return upload
@@ -363,3 +363,21 @@ def test_a_render_just_queued_is_left_alone():
     CaseStudyPDF.objects.create(case_study=case_study, language="en", state="queued")
     assert services.requeue_stale_pdfs() == 0
     assert stored_pdf(case_study).state == CaseStudyPDF.State.QUEUED
+
+
+def test_a_vietnamese_translation_renders_with_its_accents(tmp_path):
+    translation = CaseStudyTranslationFactory(
+        language="vi",
+        title="Những phường chài sẵn sàng trước bão",
+        summary="Ngư dân Đà Nẵng neo thuyền an toàn.",
+        body="## Vấn đề\n\nBão đánh chìm thuyền mỗi mùa.",
+    )
+    render(translation.case_study, "vi")
+    path = tmp_path / "vi.pdf"
+    with default_storage.open(stored_pdf(translation.case_study, "vi").file.name, "rb") as source:
+        path.write_bytes(source.read())
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Những phường chài sẵn sàng trước bão" in text
+    assert "Ngư dân Đà Nẵng" in text

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from procurement.challenge_services import amend_challenge
 from procurement.models import Challenge, Clarification
 from resilience_portal.audit import trail
 from tests.factories import (
@@ -101,7 +102,8 @@ def test_every_act_leaves_an_audit_entry(client):
     proposal.submit(by=member)
     proposal.save_answers(by=member, solution="Revised")
     proposal.withdraw(by=member)
-    challenge.amend(
+    amend_challenge(
+        challenge,
         by=official,
         summary="More time",
         submissions_close=challenge.submissions_close + datetime.timedelta(days=1),

@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from procurement.challenge_services import amend_challenge
 from procurement.models import Challenge, Clarification, Proposal, Sector, TransitionRefused
 from procurement.tasks import notify_challenge_audience
 from resilience_portal.audit import trail
+from resilience_portal.refusals import Refused
 from tests.factories import (
     ChallengeFactory,
     ProposalFactory,
@@ -191,15 +193,16 @@ def test_amendment_refused_to_other_users_and_after_the_deadline(client, open_ch
     client.force_login(StaffFactory())
     url = reverse("procurement:challenge_amend", args=[open_challenge.slug])
     assert client.get(url).status_code == 404
-    with pytest.raises(TransitionRefused):
-        open_challenge.amend(by=StaffFactory(), summary="x", submissions_close=None)
+    with pytest.raises(Refused):
+        amend_challenge(open_challenge, by=StaffFactory(), summary="x", submissions_close=None)
     Challenge.objects.filter(pk=open_challenge.pk).update(
         questions_close=timezone.now() - datetime.timedelta(days=1),
         submissions_close=timezone.now() - datetime.timedelta(seconds=1),
     )
     open_challenge.refresh_from_db()
-    with pytest.raises(TransitionRefused):
-        open_challenge.amend(
+    with pytest.raises(Refused):
+        amend_challenge(
+            open_challenge,
             by=official_of(open_challenge.city),
             summary="Extend",
             submissions_close=timezone.now() + datetime.timedelta(days=3),

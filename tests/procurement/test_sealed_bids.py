@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from procurement.models import Challenge, Proposal, ProposalAttachment
+from resilience_portal.scanning import ScanStatus
 from tests.factories import ProposalFactory, StaffFactory, UserFactory, member_of, official_of
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,7 @@ def sealed(settings, tmp_path):
         name="design.pdf",
         content_type="application/pdf",
         sha256=hashlib.sha256(PDF).hexdigest(),
+        scan_status=ScanStatus.CLEAN,
     )
     proposal.submit(by=member)
     return proposal

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from procurement import uploads
 from procurement.models import SME
+from resilience_portal import uploads
 from tests.factories import PDF_BYTES, PNG_BYTES, CityFactory, pdf_upload
 from tests.procurement.test_sme_registration import registration
 

@@ -39,3 +39,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo programme loaded. Sign in with:"))
         for email, role_note in demo.logins:
             self.stdout.write(f"  {email:<42} {demo.DEMO_PASSWORD}   ({role_note})")
+        for line in demo.second_factor_notes([email for email, _note in demo.logins]):
+            self.stdout.write(line)

@@ -4,6 +4,8 @@ Browsers and file names lie: the type is read from the first bytes (and, for Off
 files, the ZIP's table of contents), the size is capped here because Django's upload
 memory settings do not cap it, and the user's file name is never used for a path.
 Each form field picks the kinds it accepts, e.g. ``UploadField(kinds=DOCUMENT_KINDS)``.
+Last, the virus scanner reads the content (``resilience_portal.scanning``): an infected file
+is refused here, and the verdict travels with the checked upload to the stored row.
 """
 
 import re
@@ -14,9 +16,12 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from resilience_portal import scanning
 
 
 @dataclass(frozen=True)
@@ -49,10 +54,14 @@ CERTIFICATE_KINDS = (PDF, PNG, JPEG)
 DOCUMENT_KINDS = ALL_KINDS
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
-# Path separators, drive letters, control characters and parent references have no
-# place in a file's name; refusing them (rather than silently stripping them) tells
-# the person what went wrong.
-_UNSAFE_NAME = re.compile(r"[/\\:\x00-\x1f\x7f]|\.\.")
+# Path separators, drive letters and control characters have no place in a file's name;
+# refusing them (rather than silently stripping them) tells the person what went wrong.
+# Two dots inside a name ("report..final.pdf") are harmless: no path is built from it.
+_UNSAFE_NAME = re.compile(r"[/\\:\x00-\x1f\x7f]")
+# Bidirectional controls let "invoice\u202efdp.exe" display as "invoiceexe.pdf": dropped.
+_BIDI_CONTROLS = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]
+)
 _ZIP_MAGIC = b"PK\x03\x04"
 _OFFICE_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 
@@ -62,6 +71,7 @@ class CheckedUpload:
     kind: FileKind
     safe_name: str
     size: int
+    scan_status: str = scanning.ScanStatus.AWAITING
 
 
 def detect_kind(upload, kinds):
@@ -98,6 +108,7 @@ def _zip_contains(upload, member):
 def safe_file_name(name, kind):
     """A name fit for a Content-Disposition header: letters and digits of any script (a Thai
     or Vietnamese name stays readable), dots and dashes; the extension of the checked kind."""
+    name = name.translate(_BIDI_CONTROLS)
     stem = name.rsplit(".", 1)[0] if "." in name else name
     stem = "".join(
         char if unicodedata.category(char)[0] in "LMN" or char in "._-" else " "
@@ -108,13 +119,14 @@ def safe_file_name(name, kind):
 
 
 def check_upload(upload, *, kinds=ALL_KINDS, max_bytes=DEFAULT_MAX_BYTES):
-    """Refuse an empty, oversize, badly named or wrongly typed file; describe a good one."""
+    """Refuse an empty, oversize, badly named, wrongly typed or infected file; describe a
+    good one, with the scanner's verdict (clean, or awaiting scan while the scanner is down)."""
     name = upload.name or ""
     if not name.strip() or _UNSAFE_NAME.search(name) or name.startswith("."):
         raise ValidationError(
             _(
                 "The file name “%(name)s” contains characters that are not allowed in a "
-                "file name (such as / \\ : or ..). Rename the file and choose it again."
+                "file name (such as / \\ or :). Rename the file and choose it again."
             ),
             code="unsafe_name",
             params={"name": name},
@@ -122,11 +134,7 @@ def check_upload(upload, *, kinds=ALL_KINDS, max_bytes=DEFAULT_MAX_BYTES):
     if not upload.size:
         raise ValidationError(_("The file is empty."), code="empty")
     if upload.size > max_bytes:
-        raise ValidationError(
-            _("The file is %(size)s; files can be at most %(limit)s."),
-            code="too_large",
-            params={"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
-        )
+        raise too_large(upload.size, max_bytes)
     kind = detect_kind(upload, kinds)
     if kind is None:
         raise ValidationError(
@@ -134,7 +142,54 @@ def check_upload(upload, *, kinds=ALL_KINDS, max_bytes=DEFAULT_MAX_BYTES):
             code="wrong_type",
             params={"kinds": ", ".join(str(k.label) for k in kinds)},
         )
-    return CheckedUpload(kind=kind, safe_name=safe_file_name(name, kind), size=upload.size)
+    safe_name = safe_file_name(name, kind)
+    return CheckedUpload(
+        kind=kind,
+        safe_name=safe_name,
+        size=upload.size,
+        scan_status=scan_upload(upload, safe_name=safe_name),
+    )
+
+
+def too_large(size, max_bytes):
+    # Rounded sizes alone ("5.0 MB; at most 5.0 MB") hide the difference: bytes show it.
+    return ValidationError(
+        _(
+            "The file is %(size)s (%(bytes)s bytes); files can be at most %(limit)s (%(limit_bytes)s bytes)."
+        ),
+        code="too_large",
+        params={
+            "size": filesizeformat(size),
+            "bytes": number_format(size, force_grouping=True),
+            "limit": filesizeformat(max_bytes),
+            "limit_bytes": number_format(max_bytes, force_grouping=True),
+        },
+    )
+
+
+def uploaded_message(message, stored):
+    """The confirmation after an upload, saying so when the file waits for the virus scanner."""
+    if scanning.scan_status(stored) != scanning.ScanStatus.AWAITING:
+        return message
+    return format_lazy(
+        "{} {}", message, _("It is awaiting a virus scan; until then only you can open it.")
+    )
+
+
+def scan_upload(upload, *, safe_name):
+    """The scanner's status for an upload, or a refusal if it is infected; the view records
+    the refusal with ``scanning.audit_infected`` (the form knows no uploader)."""
+    verdict = scanning.scan(upload)
+    if verdict.status == scanning.ScanStatus.INFECTED:
+        raise ValidationError(
+            _(
+                "The file “%(name)s” contains a virus or other malware (%(signature)s) and was "
+                "not stored. Check your computer with up-to-date antivirus software."
+            ),
+            code="infected",
+            params={"name": safe_name, "signature": verdict.signature},
+        )
+    return verdict.status
 
 
 class UploadField(forms.FileField):
