@@ -9,6 +9,7 @@ from resilience_portal import audit
 from resilience_portal.demo import demo_user
 from resilience_portal.scanning import ScanStatus
 
+from . import services
 from .models import (
     City,
     CityApplication,
@@ -216,7 +217,7 @@ def _seed_cities():
         official = demo_user(
             email, name, role_note=f"lead official, {city.name}", time_zone=tz, language=language
         )
-        city.add_official(official, role=CityMembership.Role.LEAD, via="demo")
+        services.add_official(city, official, role=CityMembership.Role.LEAD, via="demo")
 
 
 def _seed_pending_request():
@@ -242,11 +243,11 @@ def _seed_pending_request():
 
 
 def _criteria(cohort):
-    for position, (name, description, weight) in enumerate(CRITERIA):
+    for order, (name, description, weight) in enumerate(CRITERIA):
         SelectionCriterion.objects.update_or_create(
             cohort=cohort,
             name=name,
-            defaults={"description": description, "weight": weight, "position": position},
+            defaults={"description": description, "weight": weight, "order": order},
         )
     return list(cohort.criteria.all())
 

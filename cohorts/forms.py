@@ -8,15 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from resilience_portal.forms import EmailAddressField
 from resilience_portal.text import NameField
-from resilience_portal.uploads import (
-    CERTIFICATE_KINDS,
-    PDF,
-    UploadField,
-    safe_file_name,
-    scan_upload,
-)
-
-# The portal's one upload check; the letter keeps its own PDF rule but shares the scan.
+from resilience_portal.uploads import CERTIFICATE_KINDS, PDF_KINDS, UploadField, check_upload
 from resilience_portal.widgets import DateTimeLocalInput
 
 from .models import (
@@ -28,9 +20,6 @@ from .models import (
     Cohort,
     SelectionCriterion,
 )
-
-PDF_MAGIC = b"%PDF-"
-
 
 # Said on the field, in words, before the database's constraint (or SQLite, which checks
 # no integer range at all) would be the one to refuse.
@@ -103,10 +92,10 @@ class CohortForm(forms.ModelForm):
 
 # What most programme rounds weigh; staff can change any of it.
 SUGGESTED_CRITERIA = [
-    {"name": _("Resilience need"), "weight": 30, "position": 0},
-    {"name": _("Procurement readiness"), "weight": 25, "position": 1},
-    {"name": _("SME ecosystem"), "weight": 20, "position": 2},
-    {"name": _("Leadership commitment"), "weight": 25, "position": 3},
+    {"name": _("Resilience need"), "weight": 30, "order": 0},
+    {"name": _("Procurement readiness"), "weight": 25, "order": 1},
+    {"name": _("SME ecosystem"), "weight": 20, "order": 2},
+    {"name": _("Leadership commitment"), "weight": 25, "order": 3},
 ]
 
 
@@ -116,7 +105,7 @@ class CriterionForm(forms.ModelForm):
 
     class Meta:
         model = SelectionCriterion
-        fields = ["name", "description", "weight", "position"]
+        fields = ["name", "description", "weight", "order"]
         field_classes = {"name": NameField}
 
 
@@ -240,20 +229,9 @@ class ApplicationForm(forms.ModelForm):
         letter = self.cleaned_data.get("leadership_letter")
         if not letter or letter == self.initial.get("leadership_letter"):
             return letter
-        if letter.size > LETTER_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The letter is too large (at most %(size)s).")
-                % {"size": filesizeformat(LETTER_MAX_BYTES)}
-            )
-        # The content decides, not the name or the browser's claimed type.
-        letter.seek(0)
-        head = letter.read(len(PDF_MAGIC))
-        letter.seek(0)
-        if head != PDF_MAGIC:
-            raise forms.ValidationError(_("The letter must be a PDF file."))
-        self.instance.leadership_letter_scan_status = scan_upload(
-            letter, safe_name=safe_file_name(letter.name, PDF)
-        )
+        # The portal's one upload check: content, size, name, then the virus scanner.
+        checked = check_upload(letter, kinds=PDF_KINDS, max_bytes=LETTER_MAX_BYTES)
+        self.instance.leadership_letter_scan_status = checked.scan_status
         return letter
 
 
@@ -272,7 +250,7 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, criteria, review, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
-        existing = {s.criterion_id: s for s in review.scores.all()}
+        existing = {s.criterion_id: s for s in review.scores.all()} if review.pk else {}
         for criterion in self.criteria:
             current = existing.get(criterion.id)
             self.fields[f"score_{criterion.id}"] = forms.TypedChoiceField(

@@ -1,4 +1,7 @@
-"""Pages of the cohorts app. Views parse the request and call the models' acts or services."""
+"""Pages of the cohorts app. Views parse the request and call the acts in services."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +20,7 @@ from resilience_portal.permissions import (
     is_programme_staff,
     programme_staff_required,
 )
-from resilience_portal.refusals import refuse
+from resilience_portal.refusals import Refused, refuse
 from resilience_portal.scanning import ScanStatus
 
 from . import services
@@ -42,11 +45,9 @@ from .models import (
     CityInvitation,
     CityMembership,
     Cohort,
-    Refused,
     Review,
     awaits_verification,
 )
-from .models.invitation import INVITATION_LIFETIME
 
 # What each recorded act means, for the audit trail staff read on the page.
 AUDIT_LABELS = {
@@ -203,14 +204,14 @@ def city_team(request, slug):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            CityInvitation.invite(
+            services.invite_colleague(
                 city=city,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 by=request.user,
             )
         except Refused as refusal:
-            form.add_error("email", refusal.message)
+            refuse(request, refusal, form=form)
         else:
             messages.success(request, _("The invitation is on its way."))
             return redirect("cohorts:city_team", slug=city.slug)
@@ -229,7 +230,7 @@ def city_team(request, slug):
 def _waiting_invitations(city):
     """Live, unused invitations, one per address (the latest): sending again is a reminder."""
     live = city.invitations.filter(
-        accepted_at__isnull=True, created_at__gte=timezone.now() - INVITATION_LIFETIME
+        accepted_at__isnull=True, created_at__gte=timezone.now() - CityInvitation.lifetime
     ).select_related("invited_by")
     latest = {}
     for invitation in live:  # newest first
@@ -244,9 +245,9 @@ def invitation(request, token):
         return render(request, "cohorts/invitation.html", {"refusal": refusal.message}, status=404)
     if request.method == "POST" and request.user.is_authenticated:
         try:
-            invitation.accept(request.user)
+            services.accept_invitation(invitation, request.user)
         except Refused as refusal:
-            messages.error(request, refusal.message)
+            refuse(request, refusal)
         else:
             messages.success(
                 request, _("Welcome to the %(city)s team.") % {"city": invitation.city}
@@ -272,11 +273,11 @@ def application_start(request, slug):
         return redirect(cohort)
     if request.method == "POST" and form.is_valid():
         try:
-            application = CityApplication.start(
+            application = services.start_application(
                 cohort=cohort, city=form.cleaned_data["city"], by=request.user
             )
         except Refused as refusal:
-            messages.error(request, refusal.message)
+            refuse(request, refusal)
             return redirect(cohort)
         return redirect("cohorts:application_edit", pk=application.pk)
     return render(request, "cohorts/application_start.html", {"cohort": cohort, "form": form})
@@ -294,6 +295,8 @@ def application_detail(request, pk):
     context = {
         "application": application,
         "is_official": application.city.has_official(request.user),
+        "can_edit": application.can_edit(request.user),
+        "can_withdraw": application.can_withdraw(request.user),
         "accepting": application.cohort.accepts_applications(),
     }
     if staff:
@@ -317,17 +320,17 @@ def application_edit(request, pk):
     application = _application_or_404(request, pk)
     if not application.city.has_official(request.user):
         raise Http404
-    if not application.is_editable:
+    if not application.can_edit(request.user):
         messages.info(request, _("This application is no longer a draft."))
         return redirect(application)
     form = ApplicationForm(request.POST or None, request.FILES or None, instance=application)
     if request.method == "POST":
         if form.is_valid():
             try:
-                form.instance.save_draft(by=request.user, changed=form.changed_data)
+                services.save_draft(form.instance, by=request.user, changed=form.changed_data)
             except Refused as refusal:
                 # A colleague submitted or withdrew it meanwhile; say so rather than fail.
-                messages.error(request, refusal.message)
+                refuse(request, refusal)
                 return redirect(application)
             if "submit" not in request.POST:
                 held = application.leadership_letter_scan_status == ScanStatus.AWAITING
@@ -339,10 +342,10 @@ def application_edit(request, pk):
                 )
                 return redirect("cohorts:application_edit", pk=application.pk)
             try:
-                application.submit(by=request.user)
+                services.submit_application(application, by=request.user)
             except Refused as refusal:
                 # The draft above is already saved; only the submission is refused.
-                messages.error(request, refusal.message)
+                refuse(request, refusal)
                 return redirect("cohorts:application_edit", pk=application.pk)
             messages.success(request, _("Your application is submitted. Thank you!"))
             return redirect(application)
@@ -365,15 +368,15 @@ def application_withdraw(request, pk):
     if not application.city.has_official(request.user):
         raise Http404
     if request.method != "POST":
-        if not application.can_be_withdrawn:
+        if not application.can_withdraw(request.user):
             messages.info(request, _("This application can no longer be withdrawn."))
             return redirect(application)
         # A confirmation page, not a script: withdrawing cannot be undone.
         return render(request, "cohorts/application_withdraw.html", {"application": application})
     try:
-        application.withdraw(by=request.user)
+        services.withdraw_application(application, by=request.user)
     except Refused as refusal:
-        messages.error(request, refusal.message)
+        refuse(request, refusal)
     else:
         messages.success(request, _("The application is withdrawn."))
     return redirect(application)
@@ -425,7 +428,9 @@ def cohort_edit(request, slug=None):
 def cohort_manage(request, slug):
     cohort = get_object_or_404(Cohort.objects.prefetch_related("criteria"), slug=slug)
     rows = services.ranking(cohort, viewer=request.user)
-    selected = sum(1 for row in rows if row.application.decision == "selected")
+    selected = sum(
+        1 for row in rows if row.application.decision == CityApplication.Decision.SELECTED
+    )
     return render(
         request,
         "cohorts/cohort_manage.html",
@@ -433,6 +438,7 @@ def cohort_manage(request, slug):
             "cohort": cohort,
             "rows": rows,
             "selected_count": selected,
+            "acts": offered_acts(cohort),
             "decision_form": DecisionForm(),
             "trail": _labelled(audit.trail(cohort)[:20]),
             "drafts": cohort.applications.filter(status=CityApplication.Status.DRAFT).count(),
@@ -440,68 +446,87 @@ def cohort_manage(request, slug):
     )
 
 
-def _staff_act(request, act, success):
+@dataclass(frozen=True)
+class CohortAct:
+    """A button on the cohort's management page: the act, when it is offered, what it says."""
+
+    name: str
+    act: Callable
+    offered_from: str
+    button: str
+    done: str
+    style: str = "btn-primary"
+
+    @property
+    def url_name(self):
+        return f"cohorts:{self.name}"
+
+
+# The staff acts that move a cohort along, in the order of its life.
+COHORT_ACTS = {
+    act.name: act
+    for act in [
+        CohortAct(
+            "open",
+            services.open_cohort,
+            Cohort.Status.DRAFT,
+            _lazy("Open for applications"),
+            _lazy("The cohort is open for applications."),
+        ),
+        CohortAct(
+            "start_review",
+            services.start_cohort_review,
+            Cohort.Status.OPEN,
+            _lazy("Close intake and start the review"),
+            _lazy("Applications are now under review."),
+        ),
+        CohortAct(
+            "confirm",
+            services.confirm_selection,
+            Cohort.Status.REVIEWING,
+            _lazy("Confirm the selection and tell every applicant"),
+            _lazy(
+                "The selection is confirmed; every applicant will receive their result by e-mail."
+            ),
+            "btn-success",
+        ),
+        CohortAct(
+            "start_running",
+            services.start_running,
+            Cohort.Status.SELECTED,
+            _lazy("Start the programme"),
+            _lazy("The cohort is running."),
+        ),
+        CohortAct(
+            "close",
+            services.close_cohort,
+            Cohort.Status.RUNNING,
+            _lazy("Close the cohort"),
+            _lazy("The cohort is closed."),
+            "btn-outline-secondary",
+        ),
+    ]
+}
+
+
+def offered_acts(cohort):
+    return [act for act in COHORT_ACTS.values() if act.offered_from == cohort.status]
+
+
+@programme_staff_required
+@require_POST
+def cohort_act(request, slug, act):
+    """Every staff act on a cohort: one view over the table above."""
+    chosen = COHORT_ACTS.get(act)
+    if chosen is None:
+        raise Http404
+    cohort = get_object_or_404(Cohort, slug=slug)
     try:
-        act()
+        chosen.act(cohort, by=request.user)
     except Refused as refusal:
-        messages.error(request, refusal.message)
+        refuse(request, refusal)
     else:
-        messages.success(request, success)
-
-
-@programme_staff_required
-@require_POST
-def cohort_open(request, slug):
-    cohort = get_object_or_404(Cohort, slug=slug)
-    _staff_act(
-        request,
-        lambda: cohort.open_for_applications(by=request.user),
-        _("The cohort is open for applications."),
-    )
-    return redirect("cohorts:manage", slug=slug)
-
-
-@programme_staff_required
-@require_POST
-def cohort_start_review(request, slug):
-    cohort = get_object_or_404(Cohort, slug=slug)
-    _staff_act(
-        request,
-        lambda: cohort.start_review(by=request.user),
-        _("Applications are now under review."),
-    )
-    return redirect("cohorts:manage", slug=slug)
-
-
-@programme_staff_required
-@require_POST
-def cohort_confirm(request, slug):
-    cohort = get_object_or_404(Cohort, slug=slug)
-    _staff_act(
-        request,
-        lambda: cohort.confirm_selection(by=request.user),
-        _("The selection is confirmed; every applicant will receive their result by e-mail."),
-    )
-    return redirect("cohorts:manage", slug=slug)
-
-
-@programme_staff_required
-@require_POST
-def cohort_start_running(request, slug):
-    cohort = get_object_or_404(Cohort, slug=slug)
-    _staff_act(
-        request,
-        lambda: cohort.start_running(by=request.user),
-        _("The cohort is running."),
-    )
-    return redirect("cohorts:manage", slug=slug)
-
-
-@programme_staff_required
-@require_POST
-def cohort_close(request, slug):
-    cohort = get_object_or_404(Cohort, slug=slug)
-    _staff_act(request, lambda: cohort.close(by=request.user), _("The cohort is closed."))
+        messages.success(request, chosen.done)
     return redirect("cohorts:manage", slug=slug)
 
 
@@ -511,13 +536,19 @@ def application_decide(request, pk):
     application = _application_or_404(request, pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
-        _staff_act(
-            request,
-            lambda: application.record_decision(
-                form.cleaned_data["decision"], by=request.user, note=form.cleaned_data["note"]
-            ),
-            _("Decision recorded for %(city)s.") % {"city": application.city},
-        )
+        try:
+            services.record_decision(
+                application,
+                form.cleaned_data["decision"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except Refused as refusal:
+            refuse(request, refusal)
+        else:
+            messages.success(
+                request, _("Decision recorded for %(city)s.") % {"city": application.city}
+            )
     else:
         messages.error(request, _("Choose a decision."))
     return redirect("cohorts:manage", slug=application.cohort.slug)
@@ -527,9 +558,9 @@ def application_decide(request, pk):
 def application_review(request, pk):
     application = _application_or_404(request, pk)
     try:
-        review = Review.for_reviewer(application, request.user)
+        review = services.review_for(application, request.user, opening=request.method == "POST")
     except Refused as refusal:
-        messages.error(request, refusal.message)
+        refuse(request, refusal)
         return redirect(application)
     criteria = application.cohort.criteria.all()
     form = ReviewForm(request.POST or None, criteria=criteria, review=review)
@@ -537,19 +568,19 @@ def application_review(request, pk):
     if request.method == "POST":
         try:
             if "conflict" in request.POST and conflict_form.is_valid():
-                review.declare_conflict(note=conflict_form.cleaned_data["note"])
+                services.declare_conflict(review, note=conflict_form.cleaned_data["note"])
                 messages.success(request, _("Your conflict of interest is recorded."))
                 return redirect(application)
             if "conflict" not in request.POST and form.is_valid():
-                review.save_scores(form.scores())
+                services.save_scores(review, form.scores())
                 if "submit" in request.POST:
-                    review.submit()
+                    services.submit_review(review)
                     messages.success(request, _("Your review is submitted."))
                     return redirect(application)
                 messages.success(request, _("Your scores are saved."))
                 return redirect("cohorts:application_review", pk=application.pk)
         except Refused as refusal:
-            messages.error(request, refusal.message)
+            refuse(request, refusal)
     return render(
         request,
         "cohorts/review_form.html",

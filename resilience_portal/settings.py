@@ -26,6 +26,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 INSTALLED_APPS = [
     "resilience_portal.apps.PortalConfig",
     "cohorts",
+    "smes",
     "procurement",
     "mentorship",
     "casestudies",

@@ -50,6 +50,8 @@ XLSX = FileKind(
 ALL_KINDS = (PDF, PNG, JPEG, DOCX, XLSX)
 # A scanned certificate is a PDF or a photo of the paper.
 CERTIFICATE_KINDS = (PDF, PNG, JPEG)
+# A signed letter (a city's leadership commitment) is a PDF.
+PDF_KINDS = (PDF,)
 # Supporting documents may also be letters and spreadsheets.
 DOCUMENT_KINDS = ALL_KINDS
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024

@@ -5,9 +5,9 @@ import uuid
 import pytest
 from django.contrib.auth.models import Group
 
-from procurement.models import Sector
-from procurement.sectors import SectorCode
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
+from smes.models import Sector
+from smes.sectors import SectorCode
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 
 
@@ -129,3 +129,26 @@ def clamd_down(settings, tmp_path):
     settings.CLAMD_HOST = ""
     settings.CLAMD_SOCKET = str(tmp_path / "no-clamd.sock")
     settings.CLAMD_TIMEOUT = 1.0
+
+
+# --- A real Celery worker on the real Redis broker -----------------------------------------------
+
+
+@pytest.fixture
+def celery_worker_queue(settings):
+    """A Celery worker (in this process) on a queue of this test's own, so parallel runs cannot
+    take its messages; every task sent during the test goes there instead of running eagerly."""
+    from celery.contrib.testing.worker import start_worker
+
+    from resilience_portal.celery import app
+
+    name = f"test-{uuid.uuid4().hex}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = name
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = name
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, queues=[name]):
+            yield name
+    finally:
+        app.conf.task_default_queue = "celery"
+        app.conf.task_always_eager = True

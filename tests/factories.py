@@ -1,14 +1,32 @@
 """Factories shared by the whole suite."""
 
+import time
+from datetime import timedelta
+from decimal import Decimal
+
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from cohorts.models import City, CityMembership, Cohort
-from procurement.models import SME, SMEMembership
+from cohorts.models import (
+    City,
+    CityApplication,
+    CityMembership,
+    Cohort,
+    Review,
+    SelectionCriterion,
+)
+from procurement.models import Challenge, Criterion, Proposal
 from resilience_portal.models import User
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
 from resilience_portal.scanning import ScanStatus
+from smes.models import SME, Sector, SMEDocument, SMEMembership
 
 PASSWORD = "a-long-and-unusual-passphrase"
 
@@ -99,13 +117,6 @@ class SMEMembershipFactory(factory.django.DjangoModelFactory):
 
 
 # --- cohorts: criteria, applications, reviews ------------------------------------------------
-# Imported here, not at the top, so that each capability's factories stay one block.
-
-from datetime import timedelta  # noqa: E402
-
-from django.utils import timezone  # noqa: E402
-
-from cohorts.models import CityApplication, Review, SelectionCriterion  # noqa: E402
 
 
 class OpenCohortFactory(CohortFactory):
@@ -121,11 +132,11 @@ class OpenCohortFactory(CohortFactory):
     @factory.post_generation
     def criteria(cohort, create, extracted, **kwargs):
         if create and extracted is not False:
-            for position, (name, weight) in enumerate(
+            for order, (name, weight) in enumerate(
                 [("Resilience need", 40), ("Procurement readiness", 30), ("SME ecosystem", 30)]
             ):
                 SelectionCriterion.objects.create(
-                    cohort=cohort, name=name, weight=weight, position=position
+                    cohort=cohort, name=name, weight=weight, order=order
                 )
 
 
@@ -183,8 +194,6 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def pdf_upload(name="certificate.pdf", content=PDF_BYTES):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
@@ -201,10 +210,6 @@ class CompleteSMEFactory(SMEFactory):
 
     @factory.post_generation
     def complete(sme, create, extracted, **kwargs):
-        from django.core.files.base import ContentFile
-
-        from procurement.models import Sector, SMEDocument
-
         if not create:
             return
         sme.sectors.add(Sector.objects.get(code="water"))
@@ -221,16 +226,9 @@ class CompleteSMEFactory(SMEFactory):
 
 # --- Challenges and proposals -------------------------------------------------------------
 
-import datetime as _datetime  # noqa: E402
-from decimal import Decimal  # noqa: E402
-
-from django.utils import timezone as _timezone  # noqa: E402
-
-from procurement.models import Challenge, Criterion, Proposal, Sector  # noqa: E402
-
 
 def _days(days):
-    return _timezone.now() + _datetime.timedelta(days=days)
+    return timezone.now() + timedelta(days=days)
 
 
 class ChallengeFactory(factory.django.DjangoModelFactory):
@@ -254,7 +252,7 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
     submissions_close = factory.LazyFunction(lambda: _days(20))
     award_expected = factory.LazyFunction(lambda: _days(40))
     status = Challenge.Status.PUBLISHED
-    published_at = factory.LazyFunction(_timezone.now)
+    published_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def in_cohort(challenge, create, extracted, **kwargs):
@@ -310,12 +308,6 @@ def member_of(sme, **kwargs):
 
 
 # --- Second factor for staff: an authenticator app with a known secret, and recovery codes ----
-
-import time  # noqa: E402
-
-from allauth.mfa.models import Authenticator  # noqa: E402
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes  # noqa: E402
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value  # noqa: E402
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 

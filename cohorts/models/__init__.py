@@ -4,7 +4,6 @@ from .application import LETTER_MAX_BYTES, CityApplication
 from .city import City, CityMembership, awaits_verification
 from .cohort import Cohort, SelectionCriterion
 from .invitation import CityInvitation
-from .refusal import Refused
 from .review import MAX_SCORE, CriterionScore, Review
 
 __all__ = [
@@ -16,7 +15,6 @@ __all__ = [
     "CityMembership",
     "Cohort",
     "CriterionScore",
-    "Refused",
     "Review",
     "SelectionCriterion",
     "awaits_verification",

@@ -9,12 +9,10 @@ import uuid
 import zoneinfo
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from resilience_portal import audit
 from resilience_portal.models import time_zone_choices
 from resilience_portal.storage import private_storage
 
@@ -68,41 +66,6 @@ class City(models.Model):
 
     def has_verified_officials(self):
         return self.memberships.verified().exists()
-
-    def add_official(self, user, *, role=None, by=None, via="invitation"):
-        """Make ``user`` a verified official of this city (idempotent), recorded in the audit
-        trail. Only for a grant someone already vouches for: a verified colleague's invitation,
-        or demo data; a person asking for themselves files a request instead."""
-        with transaction.atomic():
-            membership, created = CityMembership.objects.get_or_create(
-                city=self,
-                user=user,
-                defaults={
-                    "role": role or CityMembership.Role.MEMBER,
-                    "status": CityMembership.Status.VERIFIED,
-                    "decided_at": timezone.now(),
-                },
-            )
-            if created:
-                audit.record(
-                    self, "city.official_added", actor=by or user, user=user.email, via=via
-                )
-            elif not membership.is_verified:
-                # A pending or refused request is settled by the vouching colleague.
-                locked = CityMembership.objects.select_for_update().get(pk=membership.pk)
-                previous = locked.status
-                locked.status = CityMembership.Status.VERIFIED
-                locked.role = role or locked.role
-                locked.decided_at = timezone.now()
-                locked.save(update_fields=["status", "role", "decided_at"])
-                audit.record(
-                    locked, "city.official_verified", actor=by or user, via=via, was=previous
-                )
-                audit.record(
-                    self, "city.official_added", actor=by or user, user=user.email, via=via
-                )
-                membership = locked
-        return membership
 
 
 def letter_evidence_path(instance, filename):

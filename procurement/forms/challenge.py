@@ -12,8 +12,9 @@ from cohorts.models import City, Cohort
 from resilience_portal.forms import ModelMultipleIdChoiceField
 from resilience_portal.text import NameField
 from resilience_portal.widgets import DateTimeLocalInput
+from smes.models import SME, Sector
 
-from ..models import SME, Challenge, CoBenefit, Criterion, Sector
+from ..models import Challenge, CoBenefit, Criterion
 from ..models.challenge import PUBLIC_STATUSES
 
 TIMELINE_FIELDS = ("questions_close", "submissions_close", "award_expected")
@@ -325,7 +326,7 @@ class ChallengeFilterForm(forms.Form):
         if data.get("sector"):
             challenges = challenges.filter(sectors=data["sector"])
         if data.get("status"):
-            challenges = challenges.filter(status=data["status"])
+            challenges = challenges.in_status_now(data["status"])
         if data.get("closing_soon"):
             challenges = challenges & Challenge.objects.closing_soon()
         return challenges

@@ -28,8 +28,9 @@ from resilience_portal.permissions import (
 from resilience_portal.refusals import Refused, refuse
 from resilience_portal.spreadsheets import csv_safe
 from resilience_portal.uploads import uploaded_message
+from smes.models import SME
 
-from ..challenge_services import amend_challenge, city_time, close_due_challenges
+from .. import services
 from ..forms.challenge import (
     AmendedCriteriaFormSet,
     AmendmentForm,
@@ -43,24 +44,15 @@ from ..forms.challenge import (
 )
 from ..forms.proposal import UploadForm
 from ..models import (
-    SME,
     Challenge,
     ChallengeAttachment,
     Clarification,
     Proposal,
-    TransitionRefused,
 )
-
-
-def _refused(request, error):
-    for message in error.messages:
-        messages.error(request, message)
+from ..services import amend_challenge, city_time
 
 
 def challenge_list(request):
-    # Deadlines passed since the beat last ran are recorded first (one indexed query when
-    # none is due), so the list never shows a challenge as open after its deadline.
-    close_due_challenges()
     form = ChallengeFilterForm(request.GET or None)
     challenges = (
         form.filter(Challenge.objects.public())
@@ -79,12 +71,9 @@ def challenge_list(request):
 
 
 def _challenge(request, slug):
-    challenge = get_visible_or_404(
+    return get_visible_or_404(
         Challenge.objects.select_related("city", "cohort"), request.user, slug=slug
     )
-    # The close is recorded on first access too, so nothing depends on the beat being up.
-    challenge.close_if_due()
-    return challenge
 
 
 def challenge_detail(request, slug):
@@ -103,6 +92,11 @@ def challenge_detail(request, slug):
         "is_official": is_official,
         "is_staff": staff,
         "can_read_proposals": challenge.can_read_proposals(user),
+        "can_edit": challenge.can_edit(user),
+        "can_amend": challenge.can_amend(user),
+        "can_review": challenge.can_review(user),
+        "can_start_evaluation": challenge.can_start_evaluation(user),
+        "can_cancel": challenge.can_cancel(user),
         "audit_trail": audit.trail(challenge)[:20] if (is_official or staff) else None,
     }
     if user.is_authenticated:
@@ -182,10 +176,10 @@ def _official_challenge(request, slug):
 def challenge_submit(request, slug):
     challenge = _official_challenge(request, slug)
     try:
-        challenge.submit_for_approval(by=request.user)
+        services.submit_for_approval(challenge, by=request.user)
         messages.success(request, _("Sent to programme staff for approval."))
-    except TransitionRefused as error:
-        _refused(request, error)
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(challenge)
 
 
@@ -194,10 +188,10 @@ def challenge_submit(request, slug):
 def challenge_approve(request, slug):
     challenge = _challenge(request, slug)
     try:
-        challenge.approve(by=request.user)
+        services.approve_challenge(challenge, by=request.user)
         messages.success(request, _("Approved and published."))
-    except TransitionRefused as error:
-        _refused(request, error)
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(challenge)
 
 
@@ -207,10 +201,12 @@ def challenge_send_back(request, slug):
     challenge = _challenge(request, slug)
     form = CommentsForm(request.POST)
     try:
-        challenge.send_back(by=request.user, comments=form.data.get("comments", ""))
+        services.send_back_challenge(
+            challenge, by=request.user, comments=form.data.get("comments", "")
+        )
         messages.success(request, _("Sent back to the city with your comments."))
-    except TransitionRefused as error:
-        _refused(request, error)
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(challenge)
 
 
@@ -221,10 +217,10 @@ def challenge_cancel(request, slug):
     if not (challenge.is_official(request.user) or is_programme_staff(request.user)):
         raise Http404
     try:
-        challenge.cancel(by=request.user, reason=request.POST.get("reason", ""))
+        services.cancel_challenge(challenge, by=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, _("The challenge is cancelled; bidders are told."))
-    except TransitionRefused as error:
-        _refused(request, error)
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(challenge)
 
 
@@ -235,9 +231,9 @@ def challenge_start_evaluation(request, slug):
     if not (challenge.is_official(request.user) or is_programme_staff(request.user)):
         raise Http404
     try:
-        challenge.start_evaluation(by=request.user)
-    except TransitionRefused as error:
-        _refused(request, error)
+        services.start_evaluation(challenge, by=request.user)
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(challenge)
 
 
@@ -263,8 +259,6 @@ def challenge_amend(request, slug):
             )
         except Refused as refused:
             refuse(request, refused, form=form)
-        except TransitionRefused as error:
-            _refused(request, error)
         else:
             messages.success(request, _("The amendment is published and bidders are told."))
             asked = form.cleaned_data["submissions_close"] or before
@@ -301,15 +295,15 @@ def question_ask(request, slug):
     form = QuestionForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            Clarification.ask(
+            services.ask_question(
                 challenge,
                 sme=form.cleaned_data["sme"],
                 by=request.user,
                 question=form.cleaned_data["question"],
             )
             messages.success(request, _("Your question is sent; the answer will appear below."))
-        except TransitionRefused as error:
-            _refused(request, error)
+        except Refused as refused:
+            refuse(request, refused)
     else:
         messages.error(request, _("Write your question and choose your SME."))
     return redirect(challenge)
@@ -321,10 +315,12 @@ def question_answer(request, slug, pk):
     challenge = _official_challenge(request, slug)
     clarification = get_object_or_404(challenge.clarifications, pk=pk)
     try:
-        clarification.publish_answer(by=request.user, answer=request.POST.get("answer", ""))
+        services.publish_answer(
+            clarification, by=request.user, answer=request.POST.get("answer", "")
+        )
         messages.success(request, _("The answer is published."))
-    except TransitionRefused as error:
-        _refused(request, error)
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(challenge)
 
 

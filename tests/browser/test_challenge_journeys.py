@@ -30,9 +30,9 @@ def rows_from_data_migrations():
     """An earlier transactional test flushes the rows data migrations made; make them again."""
     from django.contrib.auth.models import Group
 
-    from procurement.models import Sector
-    from procurement.sectors import SectorCode
     from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
+    from smes.models import Sector
+    from smes.sectors import SectorCode
 
     Group.objects.get_or_create(name=PROGRAMME_STAFF_GROUP)
     for code, _label in SectorCode.CHOICES:

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cohorts import services
 from cohorts.models import CityInvitation, CityMembership
 from cohorts.services import reject_official, verify_official
 from procurement.models import Challenge
@@ -75,8 +76,8 @@ def private_pages(membership):
     """Every page of an official, for the requested city (and the claimed city's own files)."""
     city = membership.city
     pages = {
-        "SME directory": reverse("procurement:sme_directory"),
-        "SME export": reverse("procurement:sme_export"),
+        "SME directory": reverse("smes:directory"),
+        "SME export": reverse("smes:export"),
         "challenge drafting": reverse("procurement:challenge_create"),
         "city profile edit": reverse("cohorts:city_edit", args=[city.slug]),
         "city team": reverse("cohorts:city_team", args=[city.slug]),
@@ -105,7 +106,7 @@ def test_a_request_opens_none_of_the_private_pages(client, requester):
 
 
 def test_a_request_shows_no_private_field_of_an_sme(client, requester, sme):
-    response = client.get(reverse("procurement:sme_detail", args=[sme.slug]))
+    response = client.get(reverse("smes:detail", args=[sme.slug]))
 
     assert PRIVATE_MARKER not in response.content.decode()
 
@@ -145,7 +146,7 @@ def test_once_verified_every_private_page_opens(client, requester, staff):
             assert response.status_code == 302, label
         else:
             assert response.status_code == 200, label
-    directory = client.get(reverse("procurement:sme_export"))
+    directory = client.get(reverse("smes:export"))
     assert PRIVATE_MARKER in b"".join(directory.streaming_content).decode("utf-8-sig")
 
 
@@ -370,12 +371,12 @@ def test_the_staff_dashboard_counts_the_waiting_requests(client, staff, pending)
 
 def test_an_invitation_from_a_verified_official_grants_access_at_once(client):
     inviter = CityMembershipFactory()
-    invitation = CityInvitation.invite(
+    invitation = services.invite_colleague(
         city=inviter.city, email="colleague@example.org", by=inviter.user
     )
     colleague = UserFactory(email="colleague@example.org")
 
-    invitation.accept(colleague)
+    services.accept_invitation(invitation, colleague)
 
     membership = CityMembership.objects.get(user=colleague)
     assert membership.status == CityMembership.Status.VERIFIED
@@ -388,11 +389,11 @@ def test_an_invitation_from_a_verified_official_grants_access_at_once(client):
 def test_an_invitation_settles_a_pending_request_of_the_invited_person(client):
     inviter = CityMembershipFactory()
     requester = CityMembershipFactory(city=inviter.city, status=CityMembership.Status.PENDING)
-    invitation = CityInvitation.invite(
+    invitation = services.invite_colleague(
         city=inviter.city, email=requester.user.email, by=inviter.user
     )
 
-    invitation.accept(requester.user)
+    services.accept_invitation(invitation, requester.user)
 
     requester.refresh_from_db()
     assert requester.status == CityMembership.Status.VERIFIED
@@ -401,7 +402,7 @@ def test_an_invitation_settles_a_pending_request_of_the_invited_person(client):
 
 def test_a_person_awaiting_review_cannot_invite(pending):
     with pytest.raises(Refused):
-        CityInvitation.invite(city=pending.city, email="friend@example.org", by=pending.user)
+        services.invite_colleague(city=pending.city, email="friend@example.org", by=pending.user)
 
 
 def test_a_city_with_a_verified_official_cannot_be_claimed(signed_in, user):

@@ -101,7 +101,7 @@ def test_cohort_and_criterion_names_lose_their_direction_overrides(client, staff
 
     cohort = Cohort.objects.get()
     assert cohort.name == "Asia-Pacific 8202"
-    assert cohort.criteria.get(position=0).name == "Need"
+    assert cohort.criteria.get(order=0).name == "Need"
 
 
 def test_a_city_name_loses_its_direction_overrides(client, lead):

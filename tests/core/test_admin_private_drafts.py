@@ -4,7 +4,9 @@ who asked a question still unanswered, as it shows no sealed proposal's content.
 import pytest
 from django.urls import reverse
 
+from cohorts import services as cohort_services
 from cohorts.models import CityApplication, Review
+from procurement import services
 from procurement.models import Clarification
 from tests.factories import (
     ChallengeFactory,
@@ -69,8 +71,9 @@ def test_the_application_list_cannot_be_filtered_on_answers(admin_client):
 
 
 def _scored(review):
-    review.save_scores(
-        {criterion.id: (4, MARKER) for criterion in review.application.cohort.criteria.all()}
+    cohort_services.save_scores(
+        review,
+        {criterion.id: (4, MARKER) for criterion in review.application.cohort.criteria.all()},
     )
     return review
 
@@ -86,7 +89,7 @@ def test_an_unsubmitted_reviews_scores_are_hidden_in_the_admin(admin_client):
 
 def test_a_submitted_reviews_scores_show_in_the_admin(admin_client):
     review = _scored(ReviewFactory())
-    review.submit()
+    cohort_services.submit_review(review)
 
     response = change_page(admin_client, review)
 
@@ -106,7 +109,7 @@ def _asked():
     challenge = ChallengeFactory()
     sme = VerifiedSMEFactory(legal_name=f"{MARKER} Ltd")
     asker = member_of(sme, user__email="asker@example.org")
-    return Clarification.ask(challenge, sme=sme, by=asker, question="Is the budget fixed?")
+    return services.ask_question(challenge, sme=sme, by=asker, question="Is the budget fixed?")
 
 
 def test_who_asked_an_unanswered_question_is_hidden_in_the_admin(admin_client):
@@ -122,7 +125,7 @@ def test_who_asked_an_unanswered_question_is_hidden_in_the_admin(admin_client):
 
 def test_who_asked_shows_in_the_admin_once_the_question_is_answered(admin_client):
     question = _asked()
-    question.publish_answer(by=official_of(question.challenge.city), answer="Yes.")
+    services.publish_answer(question, by=official_of(question.challenge.city), answer="Yes.")
 
     response = change_page(admin_client, question)
 

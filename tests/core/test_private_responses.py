@@ -13,24 +13,22 @@ from django.utils.cache import get_max_age
 from casestudies.models import CaseStudy, NewsletterIssue, Subscriber
 from cohorts.models import City, CityApplication, CityMembership, Cohort
 from procurement.models import (
-    SME,
     Challenge,
     ChallengeAttachment,
     Clarification,
     Proposal,
     ProposalAttachment,
     ProposalVersion,
-    SMEDocument,
-    SMEMembership,
 )
 from resilience_portal import demo
 from resilience_portal.models import User
+from smes.models import SME, SMEDocument, SMEMembership
 from tests.factories import PDF_BYTES, ChallengeFactory, ProposalFactory, member_of
 
 pytestmark = pytest.mark.django_db
 
 # Namespaces whose every route the walk covers; a new route needs its parameters below.
-PORTAL_NAMESPACES = ("cohorts", "procurement", "mentorship", "casestudies")
+PORTAL_NAMESPACES = ("cohorts", "smes", "procurement", "mentorship", "casestudies")
 ALSO_WALKED = ["home", "dashboard", "preferences", "set_language", "healthz"]
 EXTRA_PATHS = ["/admin/", "/admin/cohorts/cityapplication/", "/accounts/email/", "/accounts/2fa/"]
 PER_ROUTE = 3
@@ -91,11 +89,11 @@ def route_parameters():
         "casestudies:newsletter_staff_act": [{**row, "act": "pause"} for row in issues],
         "casestudies:translation_edit": [{**row, "language": "th"} for row in case_studies],
         "cohorts:invitation": token,
-        "procurement:sme_invitation": token,
-        "procurement:sme_document": by_sme,
-        "procurement:sme_document_delete": by_sme,
-        "procurement:sme_hand_over": by_member,
-        "procurement:sme_member_remove": by_member,
+        "smes:invitation": token,
+        "smes:document": by_sme,
+        "smes:document_delete": by_sme,
+        "smes:hand_over": by_member,
+        "smes:member_remove": by_member,
         "procurement:question_answer": questions,
         "procurement:challenge_attachment": challenge_documents,
         "procurement:attachment_download": attachments,
@@ -113,8 +111,8 @@ def route_parameters():
             ["application_letter", "application_review", "application_decide"],
             applications,
         ),
-        ("procurement:", ["sme_detail", "sme_edit", "sme_documents", "sme_members"], smes),
-        ("procurement:", ["sme_request_verification", "sme_decide"], smes),
+        ("smes:", ["detail", "edit", "documents", "members"], smes),
+        ("smes:", ["request_verification", "decide"], smes),
         ("procurement:", ["challenge_detail", "challenge_edit", "challenge_submit"], challenges),
         (
             "procurement:",
@@ -186,11 +184,11 @@ def test_every_route_of_the_demo_answers_signed_in_users_privately(settings):
                 break
 
     # The walk reached the pages and files the rule is for, not only refusals.
-    private = [reverse("dashboard"), reverse("procurement:sme_export")]
+    private = [reverse("dashboard"), reverse("smes:export")]
     for name in [
         "cohorts:application",
         "cohorts:application_letter",
-        "procurement:sme_document",
+        "smes:document",
         "procurement:proposal_detail",
         "procurement:proposal_table_csv",
         "procurement:receipt_content",

@@ -9,9 +9,9 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from procurement.models import Sector
 from resilience_portal.forms import ModelMultipleIdChoiceField
 from resilience_portal.text import BIDI_CONTROLS, NameField, without_bidi_controls
+from smes.models import Sector
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +74,8 @@ import django
 django.setup()
 from django.db import connection
 from procurement.forms.challenge import ChallengeForm
-from procurement.forms.sme import SMEProfileForm, SMERegistrationForm
-from procurement.models import Sector
+from smes.forms import SMEProfileForm, SMERegistrationForm
+from smes.models import Sector
 with connection.schema_editor() as editor:
     editor.create_model(Sector)
 for form in (ChallengeForm, SMERegistrationForm, SMEProfileForm):

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from procurement.challenge_services import amend_challenge, confirm_proposal_stands
+from procurement import services
 from procurement.models import Challenge, Proposal
+from procurement.services import amend_challenge, confirm_proposal_stands
 from resilience_portal.audit import trail
 from resilience_portal.refusals import Refused
 from tests.factories import ChallengeFactory, ProposalFactory, UserFactory, member_of, official_of
@@ -54,7 +55,7 @@ def fresh(challenge):
 def submitted_proposal(challenge, **member):
     proposal = ProposalFactory(challenge=challenge)
     user = member_of(proposal.sme, **member)
-    proposal.submit(by=user)
+    services.submit_proposal(proposal, by=user)
     return proposal, user
 
 
@@ -371,7 +372,7 @@ def test_after_the_deadline_the_list_shows_who_confirmed_revised_or_did_not(clie
     amend_challenge(challenge, by=official_of(challenge.city), summary="C", criteria=NEW_CRITERIA)
     clock.advance()
     confirm_proposal_stands(confirmed, by=confirmer)
-    revised.save_answers(by=reviser, solution="Revised for the new criteria")
+    services.save_proposal_answers(revised, by=reviser, solution="Revised for the new criteria")
     assert reload(revised).version == 2  # a new receipt
     clock.now = fresh(challenge).submissions_close
     client.force_login(official_of(challenge.city))

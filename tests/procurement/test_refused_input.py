@@ -5,7 +5,8 @@ names and titles lose direction overrides."""
 import pytest
 from django.urls import reverse
 
-from procurement.models import SME, Challenge, SMEInvitation, SMEMembership
+from procurement.models import Challenge
+from smes.models import SME, SMEInvitation, SMEMembership
 from tests.factories import (
     ChallengeFactory,
     CityFactory,
@@ -14,8 +15,8 @@ from tests.factories import (
     official_of,
 )
 from tests.procurement.test_challenge_pages import form_data
-from tests.procurement.test_sme_profile import profile_data
-from tests.procurement.test_sme_registration import registration
+from tests.smes.test_sme_profile import profile_data
+from tests.smes.test_sme_registration import registration
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def owner():
 
 
 def members_url(sme):
-    return reverse("procurement:sme_members", kwargs={"slug": sme.slug})
+    return reverse("smes:members", kwargs={"slug": sme.slug})
 
 
 def test_inviting_an_address_longer_than_254_characters_is_a_form_error(client, owner):
@@ -74,9 +75,7 @@ def sectors_error(response):
 def test_registering_an_sme_with_an_out_of_range_sector_is_a_form_error(signed_in):
     city = CityFactory(country="ID")
 
-    response = signed_in.post(
-        reverse("procurement:sme_register"), registration(city, sectors=[HUGE_ID])
-    )
+    response = signed_in.post(reverse("smes:register"), registration(city, sectors=[HUGE_ID]))
 
     assert HUGE_ID in sectors_error(response)[0]
     assert not SME.objects.exists()
@@ -88,7 +87,7 @@ def test_editing_an_sme_with_an_out_of_range_sector_is_a_form_error(client):
     sme = membership.sme
 
     response = client.post(
-        reverse("procurement:sme_edit", kwargs={"slug": sme.slug}),
+        reverse("smes:edit", kwargs={"slug": sme.slug}),
         profile_data(sme, sectors=[HUGE_ID]),
     )
 
@@ -146,7 +145,7 @@ def test_sme_names_lose_their_direction_overrides_at_registration(signed_in):
     city = CityFactory(country="ID")
 
     signed_in.post(
-        reverse("procurement:sme_register"),
+        reverse("smes:register"),
         registration(city, legal_name="PT \u202eraseB", trading_name="\u2066Besar\u2069"),
     )
 

@@ -9,10 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cohorts.models import CityApplication
-from procurement.models import Challenge, ProposalAttachment, SMEDocument
+from procurement.models import Challenge, ProposalAttachment
 from resilience_portal.models import AuditEntry
 from resilience_portal.scanning import ScanStatus
 from resilience_portal.tasks import rescan_held_uploads
+from smes.models import SMEDocument
 from tests.conftest import EICAR
 from tests.factories import (
     PDF_BYTES,
@@ -40,7 +41,7 @@ def sme():
 
 def upload_document(client, sme, content, name="annual-report.pdf"):
     return client.post(
-        reverse("procurement:sme_documents", args=[sme.slug]),
+        reverse("smes:documents", args=[sme.slug]),
         {"kind": SMEDocument.Kind.OTHER, "file": pdf_upload(name, content)},
         follow=True,
     )
@@ -94,8 +95,7 @@ def test_with_the_scanner_down_a_document_is_held_for_its_uploader_until_the_res
     assert document.scan_status == ScanStatus.AWAITING
     assert "awaiting a virus scan" in response.content.decode()
     assert (
-        "awaiting scan"
-        in client.get(reverse("procurement:sme_documents", args=[sme.slug])).content.decode()
+        "awaiting scan" in client.get(reverse("smes:documents", args=[sme.slug])).content.decode()
     )
     assert client.get(document.get_absolute_url()).status_code == 200
 

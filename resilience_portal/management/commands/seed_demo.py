@@ -8,7 +8,7 @@ from django.db import transaction
 
 from resilience_portal import demo, mail
 
-SEEDING_APPS = ["resilience_portal", "cohorts", "procurement", "mentorship", "casestudies"]
+SEEDING_APPS = ["resilience_portal", "cohorts", "smes", "procurement", "mentorship", "casestudies"]
 
 
 class Command(BaseCommand):
