@@ -223,6 +223,7 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE: dict = {
     # Challenges: record closes on time; the deadline itself is checked on every request.
     "close-due-challenges": {"task": "procurement.tasks.close_due_challenges", "schedule": 60.0},
@@ -231,7 +232,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "resilience_portal.tasks.rescan_held_uploads",
         "schedule": 300.0,
     },
+    # Case studies: a PDF render whose message was lost (broker outage, killed worker) is resent.
+    "requeue-stale-case-study-pdfs": {
+        "task": "casestudies.tasks.requeue_stale_pdfs",
+        "schedule": 300.0,
+    },
+    # Newsletter: start scheduled issues that are due, resume sends whose worker was lost.
+    "newsletter-tick": {"task": "casestudies.newsletter_tasks.newsletter_tick", "schedule": 60.0},
 }
+
+# Newsletter sending: messages per batch (one SMTP connection each), and how long a batch
+# claimed by a worker that shows no sign of life is left before it is recovered.
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=100)
+NEWSLETTER_CLAIM_LEASE = env.int("NEWSLETTER_CLAIM_LEASE", default=300)
 
 # Virus scanning of uploads by clamd: a unix socket, or a host and port when CLAMD_HOST is set.
 # Off only where DEBUG is on (``make run`` has no clamd); off means files are not scanned.

@@ -327,3 +327,106 @@ def recovery_codes(user):
     """The unused recovery codes of ``user``."""
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
     return RecoveryCodes(authenticator).get_unused_codes()
+
+
+# --- Case studies ---------------------------------------------------------------------------
+from casestudies.models import CaseStudy, CaseStudyTranslation  # noqa: E402
+
+
+class CaseStudyFactory(factory.django.DjangoModelFactory):
+    """A draft case study; its authors are given with ``authors=[…]`` (none by default, so a
+    list of many stays quick to build)."""
+
+    class Meta:
+        model = CaseStudy
+        skip_postgeneration_save = True
+
+    city = factory.SubFactory(CityFactory)
+    cohort = factory.SubFactory(CohortFactory)
+    title = factory.Sequence(lambda n: f"How the city kept its markets dry {n}")
+    slug = factory.Sequence(lambda n: f"case-study-{n}")
+    summary = "Local firms and the city piloted raised stalls and early warnings."
+    body = "## The problem\n\nThe market flooded **every** monsoon.\n\n## What changed\n\nStalls."
+    themes = ["climate", "jobs"]
+    key_figures = [{"value": "1,200", "label": "traders kept trading"}]
+
+    @factory.post_generation
+    def authors(case_study, create, extracted, **kwargs):
+        if create:
+            case_study.authors.set(extracted or [])
+
+
+class PublishedCaseStudyFactory(CaseStudyFactory):
+    status = CaseStudy.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class CaseStudyTranslationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseStudyTranslation
+
+    case_study = factory.SubFactory(PublishedCaseStudyFactory)
+    language = "th"
+    title = "ตลาดที่ไม่จมน้ำ"
+    summary = "ผู้ประกอบการท้องถิ่นช่วยเมืองป้องกันน้ำท่วมตลาด"
+    body = "## ปัญหา\n\nตลาดน้ำท่วมทุกฤดูฝน"
+
+
+def png_bytes(width=640, height=360, colour=(11, 85, 99)):
+    """A real PNG picture (the PDF renderer decodes it), made with Pillow."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def png_upload(name="harbour.png", **kwargs):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, png_bytes(**kwargs), content_type="image/png")
+
+
+# --- Newsletter -----------------------------------------------------------------------------
+from casestudies.models import NewsletterIssue, NewsletterIssueTranslation, Subscriber  # noqa: E402
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscriber; ``status="pending"`` etc. for the others."""
+
+    class Meta:
+        model = Subscriber
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    name = factory.Faker("name")
+    language = "en"
+    status = Subscriber.Status.CONFIRMED
+    consent_text = "I would like to receive the newsletter."
+    consented_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class NewsletterIssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NewsletterIssue
+        skip_postgeneration_save = True
+
+    subject = factory.Sequence(lambda n: f"Cities that kept their markets open, issue {n}")
+    introduction = "This month: **three cities** and the local firms that helped them."
+
+    @factory.post_generation
+    def featured(issue, create, extracted, **kwargs):
+        if create and extracted:
+            issue.featured.set(extracted)
+
+
+class NewsletterIssueTranslationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NewsletterIssueTranslation
+
+    issue = factory.SubFactory(NewsletterIssueFactory)
+    language = "th"
+    subject = "เมืองที่ตลาดไม่จมน้ำ"
+    introduction = "เดือนนี้: สามเมืองกับวิสาหกิจท้องถิ่นที่ช่วยเหลือ"

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.cache import get_max_age
 
+from casestudies.models import CaseStudy, NewsletterIssue, Subscriber
 from cohorts.models import City, CityApplication, CityMembership, Cohort
 from procurement.models import (
     Challenge,
@@ -74,7 +75,19 @@ def route_parameters():
         {"pk": row.proposal_id, "number": row.number}
         for row in ProposalVersion.objects.all()[:PER_ROUTE]
     ]
+    case_studies = _slugs(CaseStudy.objects.order_by("status"))
+    issues = _pks(NewsletterIssue.objects.order_by("status"))
+    subscribers = list(Subscriber.objects.order_by("status")[:PER_ROUTE])
     parameters = {
+        "casestudies:newsletter_confirm": [{"token": s.confirm_token()} for s in subscribers],
+        "casestudies:newsletter_unsubscribe": [
+            {"token": s.unsubscribe_token()} for s in subscribers
+        ],
+        "casestudies:newsletter_manage": [{"token": s.manage_token()} for s in subscribers],
+        "casestudies:newsletter_staff_bounce": [{"pk": s.pk} for s in subscribers],
+        "casestudies:newsletter_staff_translation": [{**row, "language": "th"} for row in issues],
+        "casestudies:newsletter_staff_act": [{**row, "act": "pause"} for row in issues],
+        "casestudies:translation_edit": [{**row, "language": "th"} for row in case_studies],
         "cohorts:invitation": token,
         "smes:invitation": token,
         "smes:document": by_sme,
@@ -111,6 +124,15 @@ def route_parameters():
         ("procurement:", ["proposal_table", "proposal_table_csv", "proposal_start"], challenges),
         ("procurement:", ["proposal_detail", "proposal_edit", "proposal_submit"], proposals),
         ("procurement:", ["proposal_withdraw", "attachment_upload", "proposal_confirm"], proposals),
+        ("casestudies:", ["detail", "pdf", "pdf_status", "edit", "image_upload"], case_studies),
+        ("casestudies:", ["submit", "review", "archive", "restore"], case_studies),
+        ("casestudies:", ["versions", "compare"], case_studies),
+        ("casestudies:", ["newsletter_issue", "newsletter_staff_issue"], issues),
+        (
+            "casestudies:",
+            ["newsletter_staff_edit", "newsletter_staff_preview", "newsletter_staff_progress"],
+            issues,
+        ),
     ]:
         parameters.update({prefix + name: values for name in names})
     return parameters

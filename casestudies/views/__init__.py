@@ -1,0 +1,1 @@
+"""Case-study pages; the newsletter's pages sit beside them."""
