@@ -217,6 +217,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Challenges: record closes on time; the deadline itself is checked on every request.
     "close-due-challenges": {"task": "procurement.tasks.close_due_challenges", "schedule": 60.0},
+    # Sessions: reminders 24 h and 1 h before, feedback requests after; each sent once.
+    "send-session-notices": {"task": "mentorship.tasks.send_session_notices", "schedule": 300.0},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
