@@ -9,7 +9,6 @@ from datetime import UTC
 
 import icalendar
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .taxonomy import Topic
@@ -22,10 +21,12 @@ def _uid(session):
     return f"learning-session-{session.pk}@{host or 'resilience-portal'}"
 
 
-def event(session, *, with_link=False, stamp=None):
+def event(session, *, with_link=False):
     item = icalendar.Event()
     item.add("uid", _uid(session))
-    item.add("dtstamp", stamp or timezone.now().astimezone(UTC))
+    # Without a METHOD, DTSTAMP is the event's last revision (RFC 5545 3.8.7.2): the same
+    # session gives the same bytes, so a feed can be cached until a session changes.
+    item.add("dtstamp", session.updated_at.astimezone(UTC))
     item.add("dtstart", session.starts_at.astimezone(UTC))
     item.add("dtend", session.ends_at.astimezone(UTC))
     item.add("summary", session.title)
@@ -50,11 +51,9 @@ def calendar(sessions, *, name, with_link=False):
     cal.add("prodid", PRODUCT_ID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
-    stamp = timezone.now().astimezone(UTC)
     for session in sessions:
-        cal.add_component(event(session, with_link=with_link, stamp=stamp))
+        cal.add_component(event(session, with_link=with_link))
     return cal.to_ical()
 
 

@@ -33,11 +33,21 @@ class Fit:
     reasons: list[str] = field(default_factory=list)
 
 
+def _offset_hours(zone, at):
+    return at.astimezone(ZoneInfo(zone)).utcoffset().total_seconds() / 3600
+
+
 def hours_apart(zone_a, zone_b, *, at=None):
     at = at or timezone.now()
-    offset_a = at.astimezone(ZoneInfo(zone_a)).utcoffset().total_seconds()
-    offset_b = at.astimezone(ZoneInfo(zone_b)).utcoffset().total_seconds()
-    return abs(offset_a - offset_b) / 3600
+    return abs(_offset_hours(zone_a, at) - _offset_hours(zone_b, at))
+
+
+def _score(mentor, needs, languages, apart):
+    """The number behind :func:`fit`, without the words: the matcher computes thousands."""
+    expertise = sum(code in mentor.expertise for code in needs) / len(needs) if needs else 0
+    language = any(code in mentor.languages for code in languages)
+    overlap = max(0.0, WORKING_HOURS - apart) / WORKING_HOURS
+    return EXPERTISE_WEIGHT * expertise + LANGUAGE_WEIGHT * language + ZONE_WEIGHT * overlap
 
 
 def fit(mentor, *, needs, languages, time_zone, room=None, at=None):
@@ -45,7 +55,6 @@ def fit(mentor, *, needs, languages, time_zone, room=None, at=None):
     preferred ``languages`` and ``time_zone``; ``room`` (free places) counts when given."""
     reasons = []
     shared_topics = [code for code in needs if code in mentor.expertise]
-    expertise = len(shared_topics) / len(needs) if needs else 0
     if shared_topics:
         reasons.append(
             _("Knows about what you asked for: %(topics)s.")
@@ -60,7 +69,6 @@ def fit(mentor, *, needs, languages, time_zone, room=None, at=None):
     elif languages:
         reasons.append(_("Shares none of your preferred languages."))
     apart = hours_apart(mentor.time_zone, time_zone, at=at)
-    overlap = max(0.0, WORKING_HOURS - apart) / WORKING_HOURS
     if apart == 0:
         reasons.append(_("Works in your time zone."))
     else:
@@ -73,8 +81,7 @@ def fit(mentor, *, needs, languages, time_zone, room=None, at=None):
             )
             % {"hours": hours}
         )
-    score = EXPERTISE_WEIGHT * expertise + LANGUAGE_WEIGHT * bool(shared_languages)
-    score += ZONE_WEIGHT * overlap
+    score = _score(mentor, needs, languages, apart)
     if room is not None:
         score += ROOM_WEIGHT * min(room, mentor.capacity) / max(1, mentor.capacity)
         reasons.append(
@@ -103,21 +110,31 @@ def assign(candidates, mentors, *, at: datetime | None = None):
     slots = [(mentor, n) for mentor, capacity in mentors for n in range(capacity)]
     if not candidates or not slots:
         return []
-    fits = {}
-    scores = numpy.zeros((len(candidates), len(slots)))
+    zones = {mentor.time_zone for mentor, _c in mentors} | {c.time_zone for c in candidates}
+    offsets = {zone: _offset_hours(zone, at) for zone in zones}
+    scores = numpy.empty((len(candidates), len(slots)))
     for row, candidate in enumerate(candidates):
-        for mentor, _capacity in mentors:
-            fits[row, mentor.pk] = fit(
+        by_mentor = {
+            mentor.pk: _score(
                 mentor,
-                needs=candidate.needs,
-                languages=candidate.languages,
-                time_zone=candidate.time_zone,
-                at=at,
+                candidate.needs,
+                candidate.languages,
+                abs(offsets[mentor.time_zone] - offsets[candidate.time_zone]),
             )
-        for column, (mentor, n) in enumerate(slots):
-            scores[row, column] = fits[row, mentor.pk].score - SLOT_PENALTY * n
+            for mentor, _capacity in mentors
+        }
+        scores[row] = [by_mentor[mentor.pk] - SLOT_PENALTY * n for mentor, n in slots]
     rows, columns = linear_sum_assignment(scores, maximize=True)
-    return [
-        (candidates[row], slots[column][0], fits[row, slots[column][0].pk])
-        for row, column in zip(rows, columns, strict=True)
-    ]
+    # The reasons in words only for the pairs chosen.
+    pairs = []
+    for row, column in zip(rows, columns, strict=True):
+        candidate, mentor = candidates[row], slots[column][0]
+        result = fit(
+            mentor,
+            needs=candidate.needs,
+            languages=candidate.languages,
+            time_zone=candidate.time_zone,
+            at=at,
+        )
+        pairs.append((candidate, mentor, result))
+    return pairs

@@ -1,18 +1,25 @@
 """Session pages: the list and filters, a session, registering, attendance on a phone,
 feedback, materials, the reports, and the calendar files and feeds."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Max, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from procurement.markdown import render as render_markdown
-from resilience_portal.permissions import get_visible_or_404, programme_staff_required
+from resilience_portal.permissions import (
+    get_visible_or_404,
+    is_programme_staff,
+    programme_staff_required,
+)
 from resilience_portal.refusals import Refused, refuse
 
 from .. import calendars, services
@@ -20,6 +27,9 @@ from ..forms import FeedbackForm, MaterialForm, RecordingForm, SessionFilterForm
 from ..models import CalendarFeed, LearningSession, Registration, SessionMaterial
 
 PAGE_SIZE = 20
+# The public feed keeps sessions that ended up to this long ago, for people catching up.
+FEED_HISTORY = timedelta(days=90)
+FEED_CACHE_SECONDS = 15 * 60
 
 
 def _sessions(user):
@@ -353,11 +363,27 @@ def _ics(content, filename):
 
 
 def public_feed(request):
-    """Every announced session, without online links: those are for registered people."""
+    """Every announced session, without online links: those are for registered people.
+
+    Building a thousand events costs about a second in icalendar, so the file is kept in the
+    cache under a key that changes whenever a session is added, changed or revealed.
+    """
+    staff = is_programme_staff(request.user)
     sessions = LearningSession.objects.visible_to(request.user).filter(
-        ends_at__gt=timezone.now() - timezone.timedelta(days=90)
+        ends_at__gt=timezone.now() - FEED_HISTORY
     )
-    return _ics(calendars.calendar(sessions, name=calendars.public_name()), "sessions.ics")
+    state = sessions.aggregate(count=Count("id"), changed=Max("updated_at"))
+    key = "sessions-feed:{}:{}:{}:{}".format(
+        "staff" if staff else "public",
+        translation.get_language(),
+        state["count"],
+        state["changed"].timestamp() if state["changed"] else 0,
+    )
+    content = cache.get(key)
+    if content is None:
+        content = calendars.calendar(sessions, name=calendars.public_name())
+        cache.set(key, content, timeout=FEED_CACHE_SECONDS)
+    return _ics(content, "sessions.ics")
 
 
 def private_feed(request, token):

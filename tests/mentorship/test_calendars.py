@@ -119,3 +119,14 @@ def test_one_sessions_file_carries_the_link_only_for_registered_people(client):
 
     assert len(parse(client.get(address))) == 1
     assert session.online_link in client.get(address).content.decode()
+
+
+def test_the_cached_public_feed_shows_a_changed_or_new_session_at_once(client, staff):
+    session = LearningSessionFactory(title="Before")
+    parse(client.get(reverse("mentorship:public_feed")))
+
+    services.update_session(session, by=staff, title="After")
+    LearningSessionFactory(title="New")
+
+    titles = sorted(str(e["SUMMARY"]) for e in parse(client.get(reverse("mentorship:public_feed"))))
+    assert titles == ["After", "New"]
