@@ -12,12 +12,15 @@ register = template.Library()
 def session_times(session):
     viewer = timezone.get_current_timezone()
     host = session.host_zone
+    viewer_span = span(session.starts_at, session.ends_at, viewer)
+    host_span = span(session.starts_at, session.ends_at, host)
     return {
         "session": session,
-        "viewer_span": span(session.starts_at, session.ends_at, viewer),
+        "viewer_span": viewer_span,
         "viewer_zone": str(viewer),
-        "host_span": span(session.starts_at, session.ends_at, host),
+        "host_span": host_span,
         "host_zone": str(host),
-        "same_zone": str(viewer) == str(host),
+        # Bangkok and Ho Chi Minh City differ in name only: the clock is what matters.
+        "same_zone": viewer_span == host_span,
         "host_city": session.host_city.name if session.host_city_id else "",
     }

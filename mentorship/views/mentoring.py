@@ -16,7 +16,7 @@ from resilience_portal.permissions import (
 )
 from resilience_portal.refusals import Refused, refuse
 
-from .. import services
+from .. import matching, services
 from ..forms import (
     AdjustPairForm,
     CompleteForm,
@@ -112,9 +112,12 @@ def mentee_needs(request):
 @login_required
 def request_mentor(request, pk):
     mentor = get_object_or_404(MentorProfile.objects.accepting().select_related("user"), pk=pk)
-    suggestion = next(
-        (s for s in services.suggested_mentors(request.user, limit=1000) if s[0].pk == mentor.pk),
-        None,
+    needs = MenteeProfile.objects.filter(user=request.user).first()
+    fit = matching.fit(
+        mentor,
+        needs=needs.needs if needs else [],
+        languages=needs.languages if needs else [request.user.language],
+        time_zone=request.user.time_zone or "UTC",
     )
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +127,7 @@ def request_mentor(request, pk):
                 mentee=request.user,
                 goals=form.cleaned_data["goals"],
                 by=request.user,
-                reasons=[str(r) for r in suggestion[1].reasons] if suggestion else [],
+                reasons=[str(reason) for reason in fit.reasons],
             )
         except Refused as refused:
             refuse(request, refused, form=form)
@@ -134,7 +137,7 @@ def request_mentor(request, pk):
     return render(
         request,
         "mentorship/request_form.html",
-        {"form": form, "mentor": mentor, "fit": suggestion[1] if suggestion else None},
+        {"form": form, "mentor": mentor, "fit": fit},
     )
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Max, Q
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -336,15 +337,21 @@ def report(request):
         )
         .order_by("session__cohort__name")
     )
+    # An official counts for their city, an SME member for their firm's city.
     by_city = (
-        rows.exclude(user__city_memberships__isnull=True)
-        .values("user__city_memberships__city__name")
+        rows.annotate(
+            city=Coalesce(
+                "user__city_memberships__city__name", "user__sme_memberships__sme__city__name"
+            )
+        )
+        .exclude(city__isnull=True)
+        .values("city")
         .annotate(
             registered=Count("id", distinct=True),
             present=Count("id", filter=attended, distinct=True),
             rating=Avg("feedback__rating"),
         )
-        .order_by("user__city_memberships__city__name")
+        .order_by("city")
     )
     return render(
         request,

@@ -16,6 +16,7 @@ from tests.factories import (
     RegistrationFactory,
     UserFactory,
     an_official,
+    an_sme_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +132,9 @@ def test_staff_see_attendance_and_feedback_per_session_cohort_and_city(client, s
         session=session, user=an_official(city__name="Semarang"), attended=True
     )
     RegistrationFactory(session=session, user=an_official(), attended=False)
+    RegistrationFactory(
+        session=session, user=an_sme_member(sme__city__name="Da Nang"), attended=True
+    )
     services.give_feedback(present, rating=5, comment="", by=present.user)
     client.force_login(staff)
 
@@ -138,7 +142,7 @@ def test_staff_see_attendance_and_feedback_per_session_cohort_and_city(client, s
 
     assert session.title in page
     assert session.cohort.name in page
-    assert "Semarang" in page
+    assert "Semarang" in page and "Da Nang" in page
     assert "5.0" in page
 
 
