@@ -88,6 +88,10 @@ def schedule_session(*, by, facilitators=(), **fields):
     return session
 
 
+# Changes registered people must hear about; a new time also re-arms the reminders.
+TOLD_FIELDS = ("starts_at", "ends_at", "online_link", "venue")
+
+
 def update_session(session, *, by, facilitators=None, **fields):
     if not is_programme_staff(by):
         raise Refused(_("Only programme staff change sessions."))
@@ -95,15 +99,36 @@ def update_session(session, *, by, facilitators=None, **fields):
         if row.is_cancelled:
             raise Refused(_("A cancelled session cannot be changed."))
         grew = "capacity" in fields and fields["capacity"] > row.capacity
+        changed = [
+            name for name in TOLD_FIELDS if name in fields and fields[name] != getattr(row, name)
+        ]
         for name, value in fields.items():
             setattr(row, name, value)
         row.save()
         if facilitators is not None:
             row.facilitators.set(facilitators)
-        audit.record(row, "session.updated", actor=by, fields=sorted(fields))
+        audit.record(row, "session.updated", actor=by, fields=sorted(fields), changed=changed)
+        if "starts_at" in changed:
+            SessionNotice.objects.filter(
+                registration__session=row,
+                kind__in=[SessionNotice.Kind.DAY_BEFORE, SessionNotice.Kind.HOUR_BEFORE],
+            ).delete()
+        if changed:
+            _tell_changed(row)
         if grew:
             promote_from_waitlist(row, by=by)
     return row
+
+
+def _tell_changed(session):
+    ics = calendars.single(session, with_link=True).decode()
+    for registration in session.registrations.confirmed().select_related("user"):
+        _tell(
+            "mentorship_session_changed",
+            registration.user,
+            _session_context(session, registration.user),
+            attachments=[("session.ics", ics, "text/calendar")],
+        )
 
 
 def cancel_session(session, *, by):

@@ -163,3 +163,38 @@ def test_two_beats_running_at_the_same_moment_send_each_reminder_once(mailoutbox
     assert sum(counts) == 3
     assert len(mailoutbox) == 3
     assert SessionNotice.objects.filter(sent_at__isnull=False).count() == 3
+
+
+def test_a_new_time_tells_registered_people_and_re_arms_their_reminders(
+    staff, mailoutbox, sent_after_commit
+):
+    now = timezone.now()
+    session = LearningSessionFactory(
+        starts_at=now + timedelta(minutes=40), ends_at=now + timedelta(hours=2)
+    )
+    _registered(session)
+    with sent_after_commit():
+        services.send_session_notices(now=now)
+    later = now + timedelta(days=2)
+
+    with sent_after_commit():
+        services.update_session(
+            session, by=staff, starts_at=later, ends_at=later + timedelta(hours=1)
+        )
+    assert "Changed" in mailoutbox[-1].subject
+    assert mailoutbox[-1].attachments[0][0] == "session.ics"
+    with sent_after_commit():
+        sent = services.send_session_notices(now=later - timedelta(minutes=30))
+
+    assert sent == 1
+    assert "hour" in mailoutbox[-1].subject
+
+
+def test_a_new_title_alone_tells_nobody(staff, mailoutbox, sent_after_commit):
+    session = LearningSessionFactory()
+    _registered(session)
+
+    with sent_after_commit():
+        services.update_session(session, by=staff, title="A better title")
+
+    assert mailoutbox == []
