@@ -25,6 +25,8 @@ ROOM_WEIGHT = 10
 WORKING_HOURS = 8
 # Tie-breaker: a mentor's second slot is worth this much less than the first, and so on.
 SLOT_PENALTY = 0.01
+# A mentor who also signed up as a mentee is never paired with themselves.
+FORBIDDEN = -1_000_000.0
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def fit(mentor, *, needs, languages, time_zone, room=None, at=None):
 
 @dataclass(frozen=True)
 class Candidate:
-    """A mentee to place: ``key`` identifies them to the caller."""
+    """A mentee to place: ``key`` identifies them to the caller (a user, or any token)."""
 
     key: object
     needs: list
@@ -114,8 +116,11 @@ def assign(candidates, mentors, *, at: datetime | None = None):
     offsets = {zone: _offset_hours(zone, at) for zone in zones}
     scores = numpy.empty((len(candidates), len(slots)))
     for row, candidate in enumerate(candidates):
+        user_id = getattr(candidate.key, "pk", None)
         by_mentor = {
-            mentor.pk: _score(
+            mentor.pk: FORBIDDEN
+            if user_id is not None and mentor.user_id == user_id
+            else _score(
                 mentor,
                 candidate.needs,
                 candidate.languages,
@@ -129,6 +134,8 @@ def assign(candidates, mentors, *, at: datetime | None = None):
     pairs = []
     for row, column in zip(rows, columns, strict=True):
         candidate, mentor = candidates[row], slots[column][0]
+        if scores[row, column] <= FORBIDDEN / 2:
+            continue
         result = fit(
             mentor,
             needs=candidate.needs,

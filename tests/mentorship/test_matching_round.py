@@ -174,3 +174,16 @@ def test_joining_needs_stated_needs_or_a_mentor_profile(matching_round):
         services.join_round(matching_round, person, as_mentor=False)
     with pytest.raises(Refused, match="mentor profile"):
         services.join_round(matching_round, person, as_mentor=True)
+
+
+def test_a_mentor_who_is_also_a_mentee_in_the_round_is_never_paired_with_themselves(
+    staff, matching_round
+):
+    both = _mentee(["pilots"], ["en"])
+    their_profile = MentorProfileFactory(user=both, expertise=["pilots"], languages=["en"])
+    services.join_round(matching_round, both, as_mentor=False)
+    services.join_round(matching_round, both, as_mentor=True)
+
+    services.run_matcher(matching_round, by=staff)
+
+    assert not ProposedPair.objects.filter(mentee=both, mentor=their_profile).exists()
