@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from mentorship import services
 from mentorship.models import CalendarFeed
+from resilience_portal.refusals import Refused
 from tests.factories import LearningSessionFactory, RegistrationFactory, an_official
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,7 @@ def test_only_the_owner_can_revoke_their_address():
     owner = an_official()
     feed = services.create_calendar_feed(owner)
 
-    with pytest.raises(services.Refused):
+    with pytest.raises(Refused):
         services.revoke_calendar_feed(feed, by=an_official())
 
 
