@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City, Cohort
-from procurement.uploads import DOCUMENT_KINDS, UploadField
 from resilience_portal.models import time_zone_choices
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
+from resilience_portal.uploads import DOCUMENT_KINDS, UploadField
 
 from .models import LearningSession, MentorProfile
 from .taxonomy import Language, Topic

@@ -1,8 +1,7 @@
 """Demo SMEs, challenges and proposals."""
 
-from . import demo_challenges, demo_smes
+from . import demo_challenges
 
 
 def seed(out):
-    demo_smes.seed(out)
     demo_challenges.seed(out)

@@ -38,3 +38,11 @@ def send_email(*, subject, body, to, html=None, headers=None, from_email=None, a
     for name, content, mimetype in attachments or ():
         message.attach(name, content, mimetype)
     message.send()
+
+
+@shared_task
+def rescan_held_uploads():
+    """Scan the uploads held while the virus scanner was down; idempotent."""
+    from .scanning import rescan_held
+
+    return rescan_held()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City, Cohort
+from resilience_portal import scanning
 from resilience_portal.models import time_zone_choices
 from resilience_portal.permissions import Role, has_role, is_programme_staff
 from resilience_portal.storage import private_storage
@@ -316,6 +317,8 @@ class SessionMaterial(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(auto_now_add=True)
+    # A link has nothing to scan; a file waits for the scanner's verdict.
+    scan_status = scanning.status_field()
 
     objects = SessionMaterialQuerySet.as_manager()
 
@@ -338,6 +341,9 @@ class SessionMaterial(models.Model):
         return reverse(
             "mentorship:material_download", kwargs={"pk": self.session_id, "material": self.pk}
         )
+
+
+scanning.register(SessionMaterial, uploader_field="added_by")
 
 
 class SessionNotice(models.Model):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from resilience_portal import audit
 from resilience_portal.permissions import is_programme_staff
 from resilience_portal.refusals import Refused
+from resilience_portal.scanning import ScanStatus
 from resilience_portal.transitions import locked, transition
 
 from .. import calendars
@@ -242,8 +243,11 @@ def add_material(session, *, title, by, link="", upload=None):
     if not session.runs(by):
         raise Refused(_("Only staff and the session's facilitators add materials."))
     with locked(session) as row:
-        material = SessionMaterial(session=row, title=title, link=link, added_by=by)
+        material = SessionMaterial(
+            session=row, title=title, link=link, added_by=by, scan_status=ScanStatus.CLEAN
+        )
         if upload is not None:
+            material.scan_status = upload.checked.scan_status
             material.original_name = upload.checked.safe_name
             material.content_type = upload.checked.kind.content_type
             material.file.save(upload.checked.safe_name, upload, save=False)

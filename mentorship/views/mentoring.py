@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from procurement.markdown import render as render_markdown
+from resilience_portal.markdown import render as render_markdown
 from resilience_portal.permissions import (
     get_visible_or_404,
     is_programme_staff,

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Max, Q
+from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,13 +15,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from procurement.markdown import render as render_markdown
+from cohorts.models import CityMembership
+from resilience_portal import scanning
+from resilience_portal.markdown import render as render_markdown
 from resilience_portal.permissions import (
     get_visible_or_404,
     is_programme_staff,
     programme_staff_required,
 )
 from resilience_portal.refusals import Refused, refuse
+from resilience_portal.uploads import uploaded_message
 
 from .. import calendars, services
 from ..forms import FeedbackForm, MaterialForm, RecordingForm, SessionFilterForm, SessionForm
@@ -76,7 +79,10 @@ def _detail_context(request, session):
         "shows_link": runs or (registration is not None and registration.is_confirmed),
         "runs": runs,
         "admits": session.admits(user),
-        "materials": session.materials.all()
+        # A link has nothing to scan; a file shows once clean (to its uploader while held).
+        "materials": [
+            m for m in session.materials.all() if not m.file or scanning.may_download(m, user)
+        ]
         if runs or (registration and registration.is_confirmed)
         else [],
         "can_give_feedback": registration is not None and registration.can_give_feedback(),
@@ -258,7 +264,7 @@ def add_material(request, pk):
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_material(
+            material = services.add_material(
                 session,
                 title=form.cleaned_data["title"],
                 link=form.cleaned_data["link"],
@@ -268,8 +274,9 @@ def add_material(request, pk):
         except Refused as refused:
             refuse(request, refused)
         else:
-            messages.success(request, _("The material is added."))
+            messages.success(request, uploaded_message(_("The material is added."), material))
             return redirect(session)
+    scanning.audit_infected(form, target=session, by=request.user)
     context = _detail_context(request, session)
     context["material_form"] = form
     return render(request, "mentorship/session_detail.html", context, status=400)
@@ -301,6 +308,8 @@ def material_download(request, pk, material):
     )
     if not item.file:
         return redirect(item.link)
+    if not scanning.may_download(item, request.user):
+        raise Http404
     response = FileResponse(
         item.file.open("rb"),
         as_attachment=True,
@@ -337,12 +346,17 @@ def report(request):
         )
         .order_by("session__cohort__name")
     )
-    # An official counts for their city, an SME member for their firm's city.
+    # A verified official counts for their city (a request awaiting review gives none; of
+    # two cities, the first by name), an SME member for their firm's city.
+    official_city = (
+        CityMembership.objects.verified()
+        .filter(user=OuterRef("user"))
+        .order_by("city__name")
+        .values("city__name")[:1]
+    )
     by_city = (
         rows.annotate(
-            city=Coalesce(
-                "user__city_memberships__city__name", "user__sme_memberships__sme__city__name"
-            )
+            city=Coalesce(Subquery(official_city), "user__sme_memberships__sme__city__name")
         )
         .exclude(city__isnull=True)
         .values("city")

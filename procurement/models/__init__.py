@@ -1,31 +1,25 @@
 """Procurement's models, one module per part of the domain."""
 
 from .challenge import (
+    CANCELLABLE_STATUSES,
     Amendment,
     Challenge,
     ChallengeAttachment,
     Clarification,
     CoBenefit,
     Criterion,
-    TransitionRefused,
 )
 from .proposal import (
+    ANSWER_FIELDS,
     ChallengeNotice,
     Proposal,
     ProposalAttachment,
     ProposalVersion,
 )
-from .sme import (
-    SME,
-    RevenueChange,
-    Sector,
-    SizeClass,
-    SMEDocument,
-    SMEInvitation,
-    SMEMembership,
-)
 
 __all__ = [
+    "ANSWER_FIELDS",
+    "CANCELLABLE_STATUSES",
     "SME",
     "Amendment",
     "Challenge",
@@ -43,5 +37,4 @@ __all__ = [
     "SMEMembership",
     "Sector",
     "SizeClass",
-    "TransitionRefused",
 ]
