@@ -11,14 +11,6 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils.cache import get_max_age
 
 from cohorts.models import City, CityApplication, CityMembership, Cohort
-from procurement.models import (
-    Challenge,
-    ChallengeAttachment,
-    Clarification,
-    Proposal,
-    ProposalAttachment,
-    ProposalVersion,
-)
 from mentorship.models import (
     ActionItem,
     CalendarFeed,
@@ -29,6 +21,14 @@ from mentorship.models import (
     ProposedPair,
     Registration,
     SessionMaterial,
+)
+from procurement.models import (
+    Challenge,
+    ChallengeAttachment,
+    Clarification,
+    Proposal,
+    ProposalAttachment,
+    ProposalVersion,
 )
 from resilience_portal import demo
 from resilience_portal.models import User
@@ -90,7 +90,7 @@ def route_parameters():
     rounds = _pks(MatchingRound.objects.order_by("status"))
     feeds = [{"token": t} for t in CalendarFeed.objects.values_list("token", flat=True)[:1]]
     parameters = {
-        "mentorship:private_feed": feeds + [{"token": "not-a-real-feed"}],
+        "mentorship:private_feed": [*feeds, {"token": "not-a-real-feed"}],
         "mentorship:request_mentor": _pks(MentorProfile.objects),
         "mentorship:mark_attendance": [
             {"pk": row.session_id, "registration": row.pk}
