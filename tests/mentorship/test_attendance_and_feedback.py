@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cohorts.models import CityMembership
 from mentorship import services
 from mentorship.models import Feedback
 from resilience_portal.models import AuditEntry
@@ -144,6 +145,19 @@ def test_staff_see_attendance_and_feedback_per_session_cohort_and_city(client, s
     assert session.cohort.name in page
     assert "Semarang" in page and "Da Nang" in page
     assert "5.0" in page
+
+
+def test_the_report_counts_a_city_only_for_its_verified_officials(client, staff):
+    session = _finished()
+    RegistrationFactory(session=session, user=an_official(city__name="Semarang"))
+    RegistrationFactory(
+        session=session, user=an_official(city__name="Hue", status=CityMembership.Status.PENDING)
+    )
+    client.force_login(staff)
+
+    by_city = client.get(reverse("mentorship:report")).context["by_city"]
+
+    assert [row["city"] for row in by_city] == ["Semarang"]
 
 
 def test_the_report_is_for_staff_only(client, user):

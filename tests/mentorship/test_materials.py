@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from mentorship.models import SessionMaterial
+from resilience_portal.scanning import ScanStatus, rescan_held
 from tests.factories import (
     LearningSessionFactory,
     RegistrationFactory,
@@ -75,3 +76,21 @@ def test_a_participant_cannot_add_materials(client, session):
     client.force_login(person)
 
     assert _upload(client, session, title="Spam", link="https://example.org").status_code == 404
+
+
+def test_with_the_scanner_down_a_file_is_held_for_its_uploader_until_the_rescan_releases_it(
+    client, settings, staff, session, clamd_down, clamd_socket
+):
+    client.force_login(staff)
+    _upload(client, session, title="Slides", file=pdf_upload("slides.pdf"))
+    material = SessionMaterial.objects.get()
+    registered = RegistrationFactory(session=session, user=an_official()).user
+
+    assert material.scan_status == ScanStatus.AWAITING
+    assert client.get(material.get_absolute_url()).status_code == 200
+    client.force_login(registered)
+    assert client.get(material.get_absolute_url()).status_code == 404
+
+    settings.CLAMD_SOCKET = clamd_socket
+    assert rescan_held() >= 1
+    assert client.get(material.get_absolute_url()).status_code == 200
