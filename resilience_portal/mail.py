@@ -42,13 +42,16 @@ def render(template_prefix, context, *, language=None):
     return subject, body, html
 
 
-def send_templated(template_prefix, *, to, context, language=None, headers=None):
-    """Render a message for ``to`` (one address or a list) and queue it after commit."""
+def send_templated(template_prefix, *, to, context, language=None, headers=None, attachments=None):
+    """Render a message for ``to`` (one address or a list) and queue it after commit.
+
+    ``attachments``: ``(file name, text content, MIME type)`` triples, e.g. a calendar file.
+    """
     subject, body, html = render(template_prefix, context, language=language)
-    queue(subject=subject, body=body, html=html, to=to, headers=headers)
+    queue(subject=subject, body=body, html=html, to=to, headers=headers, attachments=attachments)
 
 
-def queue(*, subject, body, to, html=None, headers=None, from_email=None):
+def queue(*, subject, body, to, html=None, headers=None, from_email=None, attachments=None):
     """Send through the ``send_email`` task after the current transaction commits."""
     from .tasks import send_email
 
@@ -65,6 +68,7 @@ def queue(*, subject, body, to, html=None, headers=None, from_email=None):
             html=html,
             headers=headers or {},
             from_email=from_email,
+            attachments=[list(a) for a in attachments or ()],
         ),
         robust=True,
     )

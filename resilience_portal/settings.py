@@ -227,6 +227,8 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery
 CELERY_BEAT_SCHEDULE: dict = {
     # Challenges: record closes on time; the deadline itself is checked on every request.
     "close-due-challenges": {"task": "procurement.tasks.close_due_challenges", "schedule": 60.0},
+    # Sessions: reminders 24 h and 1 h before, feedback requests after; each sent once.
+    "send-session-notices": {"task": "mentorship.tasks.send_session_notices", "schedule": 300.0},
     # Uploads that arrived while the virus scanner was down wait for it here.
     "rescan-held-uploads": {
         "task": "resilience_portal.tasks.rescan_held_uploads",

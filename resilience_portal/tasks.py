@@ -28,12 +28,15 @@ TRANSIENT_MAIL_ERRORS = (
     retry_backoff_max=600,
     max_retries=8,
 )
-def send_email(*, subject, body, to, html=None, headers=None, from_email=None):
+def send_email(*, subject, body, to, html=None, headers=None, from_email=None, attachments=None):
     message = EmailMultiAlternatives(
         subject=subject, body=body, to=to, from_email=from_email, headers=headers or {}
     )
     if html:
         message.attach_alternative(html, "text/html")
+    # (file name, text, MIME type): text only, so the task's arguments stay JSON.
+    for name, content, mimetype in attachments or ():
+        message.attach(name, content, mimetype)
     message.send()
 
 

@@ -430,3 +430,80 @@ class NewsletterIssueTranslationFactory(factory.django.DjangoModelFactory):
     language = "th"
     subject = "เมืองที่ตลาดไม่จมน้ำ"
     introduction = "เดือนนี้: สามเมืองกับวิสาหกิจท้องถิ่นที่ช่วยเหลือ"
+
+
+# --- Mentorship: peer-learning sessions, mentors and mentorships ------------------------------
+
+from mentorship.models import (  # noqa: E402
+    LearningSession,
+    MenteeProfile,
+    MentorProfile,
+    Mentorship,
+    Registration,
+)
+
+
+class LearningSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LearningSession
+
+    cohort = factory.SubFactory(CohortFactory, status=Cohort.Status.RUNNING)
+    title = factory.Sequence(lambda n: f"Peer session {n}")
+    topic = "procurement_design"
+    description = "How to write a **problem**, not a specification."
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=7)).replace(second=0, microsecond=0)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=90))
+    time_zone = "Asia/Bangkok"
+    online_link = "https://meet.example.org/peer-session"
+    capacity = 20
+    audience = LearningSession.Audience.BOTH
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    session = factory.SubFactory(LearningSessionFactory)
+    user = factory.SubFactory(UserFactory)
+    status = Registration.Status.CONFIRMED
+
+
+class MentorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MentorProfile
+
+    user = factory.SubFactory(UserFactory, time_zone="Asia/Bangkok")
+    expertise = factory.LazyFunction(lambda: ["procurement_design"])
+    languages = factory.LazyFunction(lambda: ["en"])
+    time_zone = "Asia/Bangkok"
+    capacity = 2
+
+
+class MenteeProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MenteeProfile
+
+    user = factory.SubFactory(UserFactory)
+    needs = factory.LazyFunction(lambda: ["procurement_design"])
+    languages = factory.LazyFunction(lambda: ["en"])
+
+
+class MentorshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mentorship
+
+    mentor = factory.SubFactory(MentorProfileFactory)
+    mentee = factory.SubFactory(UserFactory)
+    status = Mentorship.Status.PROPOSED
+
+
+def an_official(**kwargs):
+    """A user who is an official of a new city."""
+    return CityMembershipFactory(**kwargs).user
+
+
+def an_sme_member(**kwargs):
+    """A user who belongs to a new SME."""
+    return SMEMembershipFactory(**kwargs).user

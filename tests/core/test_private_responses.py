@@ -12,6 +12,17 @@ from django.utils.cache import get_max_age
 
 from casestudies.models import CaseStudy, NewsletterIssue, Subscriber
 from cohorts.models import City, CityApplication, CityMembership, Cohort
+from mentorship.models import (
+    ActionItem,
+    CalendarFeed,
+    LearningSession,
+    MatchingRound,
+    MentorProfile,
+    Mentorship,
+    ProposedPair,
+    Registration,
+    SessionMaterial,
+)
 from procurement.models import (
     Challenge,
     ChallengeAttachment,
@@ -75,6 +86,10 @@ def route_parameters():
         {"pk": row.proposal_id, "number": row.number}
         for row in ProposalVersion.objects.all()[:PER_ROUTE]
     ]
+    sessions = _pks(LearningSession.objects.order_by("-starts_at"))
+    mentorships = _pks(Mentorship.objects.order_by("status"))
+    rounds = _pks(MatchingRound.objects.order_by("status"))
+    feeds = [{"token": t} for t in CalendarFeed.objects.values_list("token", flat=True)[:1]]
     case_studies = _slugs(CaseStudy.objects.order_by("status"))
     issues = _pks(NewsletterIssue.objects.order_by("status"))
     subscribers = list(Subscriber.objects.order_by("status")[:PER_ROUTE])
@@ -88,6 +103,24 @@ def route_parameters():
         "casestudies:newsletter_staff_translation": [{**row, "language": "th"} for row in issues],
         "casestudies:newsletter_staff_act": [{**row, "act": "pause"} for row in issues],
         "casestudies:translation_edit": [{**row, "language": "th"} for row in case_studies],
+        "mentorship:private_feed": [*feeds, {"token": "not-a-real-feed"}],
+        "mentorship:request_mentor": _pks(MentorProfile.objects),
+        "mentorship:mark_attendance": [
+            {"pk": row.session_id, "registration": row.pk}
+            for row in Registration.objects.all()[:PER_ROUTE]
+        ],
+        "mentorship:material_download": [
+            {"pk": row.session_id, "material": row.pk}
+            for row in SessionMaterial.objects.all()[:PER_ROUTE]
+        ],
+        "mentorship:tick": [
+            {"pk": row.meeting.mentorship_id, "item": row.pk}
+            for row in ActionItem.objects.select_related("meeting")[:PER_ROUTE]
+        ],
+        "mentorship:adjust_pair": [
+            {"pk": row.matching_round_id, "pair": row.pk}
+            for row in ProposedPair.objects.all()[:PER_ROUTE]
+        ],
         "cohorts:invitation": token,
         "smes:invitation": token,
         "smes:document": by_sme,
@@ -133,6 +166,12 @@ def route_parameters():
             ["newsletter_staff_edit", "newsletter_staff_preview", "newsletter_staff_progress"],
             issues,
         ),
+        ("mentorship:", ["session_detail", "session_ics", "session_edit"], sessions),
+        ("mentorship:", ["session_cancel", "register", "cancel_registration"], sessions),
+        ("mentorship:", ["attendance", "feedback", "add_material", "set_recording"], sessions),
+        ("mentorship:", ["mentorship_detail", "accept", "decline", "complete"], mentorships),
+        ("mentorship:", ["log_meeting"], mentorships),
+        ("mentorship:", ["round_detail", "join_round", "run_matcher", "confirm_round"], rounds),
     ]:
         parameters.update({prefix + name: values for name in names})
     return parameters

@@ -1,0 +1,1 @@
+"""Pages of peer learning (sessions.py) and mentoring (mentoring.py)."""
