@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import challenge_services
+from . import challenge_services, evaluation_services
 
 
 @shared_task
@@ -19,3 +19,9 @@ def notify_challenge_audience(challenge_id, kind, *, object_id=None):
     if challenge is None:
         return 0
     return challenge_services.send_notices(challenge, kind, object_id=object_id)
+
+
+@shared_task
+def record_final_awards():
+    """Beat: record awards whose standstill has ended (pages read the clock meanwhile)."""
+    return evaluation_services.record_final_awards()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import challenge, proposal, sme
+from .views import challenge, evaluation, proposal, sme
 
 app_name = "procurement"
 
@@ -91,4 +91,47 @@ urlpatterns: list = [
         proposal.receipt_content,
         name="receipt_content",
     ),
+    # Evaluation: panel, conflicts, scores, moderation, award, debrief and standstill
+    path("challenges/<slug:slug>/panel/", evaluation.panel, name="panel"),
+    path("panel-invitations/<str:token>/", evaluation.panel_invitation, name="panel_invitation"),
+    path("challenges/<slug:slug>/evaluation/", evaluation.evaluation, name="evaluation"),
+    path(
+        "challenges/<slug:slug>/evaluation/conflicts/",
+        evaluation.conflicts,
+        name="evaluation_conflicts",
+    ),
+    path(
+        "challenges/<slug:slug>/evaluation/proposals/<int:pk>/",
+        evaluation.score,
+        name="evaluation_score",
+    ),
+    path("challenges/<slug:slug>/evaluation/submit/", evaluation.submit, name="evaluation_submit"),
+    path("challenges/<slug:slug>/evaluation/matrix/", evaluation.matrix, name="evaluation_matrix"),
+    path(
+        "challenges/<slug:slug>/evaluation/proposals/<int:pk>/consensus/",
+        evaluation.consensus,
+        name="evaluation_consensus",
+    ),
+    path(
+        "challenges/<slug:slug>/evaluation/proposals/<int:pk>/disqualify/",
+        evaluation.disqualify,
+        name="evaluation_disqualify",
+    ),
+    path(
+        "challenges/<slug:slug>/evaluation/proposals/<int:pk>/shortlist/",
+        evaluation.shortlist,
+        name="evaluation_shortlist",
+    ),
+    path("challenges/<slug:slug>/evaluation/award/", evaluation.award, name="evaluation_award"),
+    path(
+        "challenges/<slug:slug>/evaluation/close/",
+        evaluation.close_without_award,
+        name="evaluation_close",
+    ),
+    path(
+        "challenges/<slug:slug>/evaluation/questions/<int:pk>/answer/",
+        evaluation.answer_question,
+        name="evaluation_answer",
+    ),
+    path("challenges/<slug:slug>/debrief/", evaluation.debrief, name="debrief"),
 ]

@@ -217,6 +217,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Challenges: record closes on time; the deadline itself is checked on every request.
     "close-due-challenges": {"task": "procurement.tasks.close_due_challenges", "schedule": 60.0},
+    # Awards: record finality when the standstill ends; pages derive it from the clock.
+    "record-final-awards": {"task": "procurement.tasks.record_final_awards", "schedule": 300.0},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -9,6 +9,16 @@ from .challenge import (
     Criterion,
     TransitionRefused,
 )
+from .evaluation import (
+    Award,
+    ConflictDeclaration,
+    ConsensusScore,
+    Disqualification,
+    PanelInvitation,
+    PanelSeat,
+    Score,
+    StandstillQuestion,
+)
 from .proposal import (
     ChallengeNotice,
     Proposal,
@@ -28,12 +38,18 @@ from .sme import (
 __all__ = [
     "SME",
     "Amendment",
+    "Award",
     "Challenge",
     "ChallengeAttachment",
     "ChallengeNotice",
     "Clarification",
     "CoBenefit",
+    "ConflictDeclaration",
+    "ConsensusScore",
     "Criterion",
+    "Disqualification",
+    "PanelInvitation",
+    "PanelSeat",
     "Proposal",
     "ProposalAttachment",
     "ProposalVersion",
@@ -41,7 +57,9 @@ __all__ = [
     "SMEDocument",
     "SMEInvitation",
     "SMEMembership",
+    "Score",
     "Sector",
     "SizeClass",
+    "StandstillQuestion",
     "TransitionRefused",
 ]

@@ -11,7 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +33,9 @@ class ProposalQuerySet(models.QuerySet):
 
         An SME's members always see their own proposals. The city's officials and
         programme staff see submitted proposals only once the deadline has passed by
-        the clock, whatever status the challenge has recorded. Evaluators (appointed
-        to a panel in the evaluation step) join ``readers`` here, under the same clock.
+        the clock, whatever status the challenge has recorded. Evaluators on the
+        challenge's panel join them under the same clock, for each SME they have declared
+        no conflict with.
         """
         if not user.is_authenticated:
             return self.none()
@@ -45,11 +46,20 @@ class ProposalQuerySet(models.QuerySet):
             & ~Q(challenge__status=Challenge.Status.DRAFT)
             & ~Q(challenge__status=Challenge.Status.CANCELLED, challenge__closed_at__isnull=True)
         )
+        from .evaluation import ConflictDeclaration
+
+        seats = ConflictDeclaration.objects.filter(
+            seat__user=user, seat__challenge=OuterRef("challenge"), sme=OuterRef("sme")
+        )
         if is_programme_staff(user):
             readers = Q()
         else:
             readers = Q(challenge__city__in=City.objects.filter(memberships__user=user))
-        return self.filter(own | (unsealed & readers))
+            # An evaluator reads a proposal once they have declared no conflict with its SME.
+            readers |= Exists(seats.filter(conflicted=False))
+        # A declared conflict hides the proposal from that person by every route, whatever
+        # else they are (an official of the city, programme staff).
+        return self.filter(own | (unsealed & readers & ~Exists(seats.filter(conflicted=True))))
 
     def of_member(self, user):
         if not user.is_authenticated:

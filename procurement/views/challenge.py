@@ -22,6 +22,7 @@ from resilience_portal.permissions import (
 
 from .. import markdown
 from ..challenge_services import close_due_challenges
+from ..evaluation_services import challenge_page_context
 from ..forms.challenge import (
     AmendedCriteriaFormSet,
     AmendmentForm,
@@ -96,6 +97,7 @@ def challenge_detail(request, slug):
         "is_staff": staff,
         "can_read_proposals": challenge.can_read_proposals(user),
         "audit_trail": audit.trail(challenge)[:20] if (is_official or staff) else None,
+        **challenge_page_context(challenge, user),
     }
     if user.is_authenticated:
         member_smes = list(SME.objects.filter(memberships__user=user))
