@@ -294,3 +294,70 @@ def official_of(city, **kwargs):
 
 def member_of(sme, **kwargs):
     return SMEMembershipFactory(sme=sme, **kwargs).user
+
+
+# --- Evaluation: panels, declarations, scores ---------------------------------------------
+
+from procurement.models import ConflictDeclaration, PanelSeat, Score  # noqa: E402
+
+
+class ClosedChallengeFactory(ChallengeFactory):
+    """A challenge whose deadline passed yesterday, its close recorded."""
+
+    questions_close = factory.LazyFunction(lambda: _days(-10))
+    submissions_close = factory.LazyFunction(lambda: _days(-1))
+    award_expected = factory.LazyFunction(lambda: _days(30))
+    status = Challenge.Status.CLOSED
+    closed_at = factory.LazyFunction(lambda: _days(-1))
+
+
+class SubmittedProposalFactory(ProposalFactory):
+    status = Proposal.Status.SUBMITTED
+    version = 1
+    submitted_at = factory.LazyFunction(lambda: _days(-2))
+
+
+class PanelSeatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PanelSeat
+
+    challenge = factory.SubFactory(ClosedChallengeFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+def declare(seat, *, conflicts=()):
+    """Record ``seat``'s declarations for every bidder, conflicted with the SMEs given."""
+    bidders = SME.objects.filter(
+        proposals__challenge=seat.challenge, proposals__status__in=Proposal.SUBMITTED_STATUSES
+    )
+    conflicted = {sme.pk for sme in conflicts}
+    ConflictDeclaration.objects.bulk_create(
+        ConflictDeclaration(seat=seat, sme=sme, conflicted=sme.pk in conflicted, note="")
+        for sme in bidders
+    )
+    seat.conflicts_declared_at = _timezone.now()
+    seat.save(update_fields=["conflicts_declared_at"])
+    return seat
+
+
+def score_all(seat, value=7, *, submit=True, values=None):
+    """Score every proposal ``seat`` may see on every criterion, with a comment each."""
+    proposals = Proposal.objects.visible_to(seat.user).filter(
+        challenge=seat.challenge, status__in=("submitted", "shortlisted")
+    )
+    criteria = list(seat.challenge.criteria.all())
+    Score.objects.bulk_create(
+        Score(
+            seat=seat,
+            proposal=proposal,
+            criterion=criterion,
+            score=(values or {}).get((proposal.pk, criterion.pk), value),
+            comment=f"Comment on {criterion.name}",
+        )
+        for proposal in proposals
+        for criterion in criteria
+    )
+    if submit:
+        seat.scores_submitted_at = _timezone.now()
+        seat.save(update_fields=["scores_submitted_at"])
+    return seat

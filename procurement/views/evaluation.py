@@ -24,8 +24,8 @@ from ..forms.evaluation import (
     InviteExpertForm,
     ReasonForm,
     ScoreSheetForm,
-    StandstillDaysForm,
     StandstillAnswerForm,
+    StandstillDaysForm,
     StandstillQuestionForm,
 )
 from ..models import (
