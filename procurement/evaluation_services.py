@@ -52,8 +52,13 @@ def _link(path):
     return settings.SITE_URL.rstrip("/") + path
 
 
+def evaluation_open(challenge):
+    """Still open to scores, moderation and a decision: neither awarded nor cancelled."""
+    return challenge.status not in CLOSED_FOR_CHANGES
+
+
 def _refuse_if_closed(challenge, act):
-    if challenge.status in CLOSED_FOR_CHANGES:
+    if not evaluation_open(challenge):
         raise ClosedEvaluation(
             _("The evaluation is over (%(status)s): nothing in it can change any more.")
             % {"status": challenge.get_status_display().lower()}
@@ -376,6 +381,14 @@ class MatrixRow:
     mean_total: Decimal | None
     consensus_total: Decimal | None
     rank: int | None = None
+
+    @property
+    def shortlisted(self):
+        return self.proposal.status == Proposal.Status.SHORTLISTED
+
+    @property
+    def in_the_running(self):
+        return self.proposal.status in IN_THE_RUNNING
 
 
 @dataclass

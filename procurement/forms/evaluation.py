@@ -175,7 +175,3 @@ class StandstillQuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One question per SME, answered in writing and kept on record."),
     )
-
-
-class StandstillAnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))

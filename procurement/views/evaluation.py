@@ -24,7 +24,6 @@ from ..forms.evaluation import (
     InviteExpertForm,
     ReasonForm,
     ScoreSheetForm,
-    StandstillAnswerForm,
     StandstillDaysForm,
     StandstillQuestionForm,
 )
@@ -246,29 +245,28 @@ def matrix(request, slug):
         messages.info(request, _("The panel's scores show once you have submitted your own."))
         return _evaluation(seat)
     table = services.matrix(challenge, viewer=request.user)
-    context = {"seat": seat, "challenge": challenge, "matrix": table}
-    if seat.is_chair:
-        running = [
-            row.proposal for row in table.rows if row.proposal.status in services.IN_THE_RUNNING
-        ]
+    may_decide = seat.is_chair and services.evaluation_open(challenge)
+    context = {"seat": seat, "challenge": challenge, "matrix": table, "may_decide": may_decide}
+    if may_decide:
+        running = [row.proposal for row in table.rows if row.in_the_running]
         context.update(
             {
                 "consensus_forms": {
                     row.proposal.pk: ConsensusForm(cells=row.cells, prefix=f"p{row.proposal.pk}")
                     for row in table.rows
-                    if row.proposal.status in services.IN_THE_RUNNING
+                    if row.in_the_running
                 },
                 "award_form": AwardForm(proposals=running, challenge=challenge),
                 "reason_form": ReasonForm(),
                 "blockers": services.award_blockers(challenge),
-                "questions": StandstillQuestion.objects.filter(
-                    proposal__challenge=challenge
-                ).select_related("proposal__sme"),
-                "answer_form": StandstillAnswerForm(),
             }
         )
         for row in table.rows:
             row.consensus_form = context["consensus_forms"].get(row.proposal.pk)
+    if seat.is_chair:
+        context["questions"] = StandstillQuestion.objects.filter(
+            proposal__challenge=challenge
+        ).select_related("proposal__sme")
     context["award"] = Award.objects.filter(challenge=challenge).select_related("sme").first()
     context["trail"] = audit.trail(challenge)[:30] if seat.is_chair else None
     return render(request, "procurement/evaluation/matrix.html", context)
