@@ -187,8 +187,10 @@ def remove_from_panel(seat, *, by):
     with locked(challenge) as row:
         _refuse_if_closed(row, "remove")
         current = PanelSeat.objects.select_for_update().get(pk=seat.pk)
-        if current.has_submitted:
-            raise Refused(_("This evaluator has submitted scores; their seat stays on record."))
+        # Declarations are what keeps a conflicted official away from a proposal: a seat
+        # that has made them stays, so no conflict is ever undone by a removal.
+        if current.has_declared:
+            raise Refused(_("This evaluator has declared conflicts; their seat stays on record."))
         current.delete()
         audit.record(row, "panel.removed", actor=by, evaluator=seat.user.email)
 

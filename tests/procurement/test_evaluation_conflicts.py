@@ -20,6 +20,7 @@ from tests.factories import (
     SubmittedProposalFactory,
     declare,
     official_of,
+    score_all,
 )
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +170,23 @@ def test_deadline_is_read_from_the_clock_not_the_status(seat, proposals):
         submissions_close=timezone.now() + datetime.timedelta(hours=1), status="published"
     )
     assert not Proposal.objects.visible_to(seat.user).exists()
+
+
+def test_the_matrix_never_shows_a_conflicted_evaluator_that_proposal(client, seat, proposals):
+    conflicted, clear = proposals
+    colleague = score_all(declare(PanelSeatFactory(challenge=seat.challenge)), value=5)
+    score_all(declare(seat, conflicts=[conflicted.sme]), value=7)
+    client.force_login(seat.user)
+    page = client.get(reverse("procurement:evaluation_matrix", args=[seat.challenge.slug]))
+    assert str(clear.sme) in page.content.decode()
+    assert str(conflicted.sme) not in page.content.decode()
+    assert colleague.user.full_name in page.content.decode()
+
+
+def test_a_seat_with_declarations_cannot_be_removed_so_no_conflict_is_undone(seat, proposals):
+    official = official_of(seat.challenge.city)
+    declare(seat, conflicts=[proposals[0].sme])
+    with pytest.raises(Refused):
+        services.remove_from_panel(seat, by=official)
+    fresh = PanelSeatFactory(challenge=seat.challenge)
+    services.remove_from_panel(fresh, by=official)
