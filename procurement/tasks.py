@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import challenge_services, evaluation_services
+from . import challenge_services, evaluation_services, pilot_services
 
 
 @shared_task
@@ -25,3 +25,9 @@ def notify_challenge_audience(challenge_id, kind, *, object_id=None):
 def record_final_awards():
     """Beat: record awards whose standstill has ended (pages read the clock meanwhile)."""
     return evaluation_services.record_final_awards()
+
+
+@shared_task
+def flag_late_milestones():
+    """Beat, hourly: e-mail the city's officials once per pilot milestone that fell late."""
+    return pilot_services.flag_late_milestones()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import challenge, evaluation, proposal, sme
+from .views import challenge, evaluation, ocds, pilot, proposal, sme
 
 app_name = "procurement"
 
@@ -134,4 +134,22 @@ urlpatterns: list = [
         name="evaluation_answer",
     ),
     path("challenges/<slug:slug>/debrief/", evaluation.debrief, name="debrief"),
+    # Pilots and open contracting data
+    path("challenges/<slug:slug>/pilot/", pilot.pilot_detail, name="pilot_detail"),
+    path("challenges/<slug:slug>/pilot/start/", pilot.pilot_start, name="pilot_start"),
+    path("challenges/<slug:slug>/pilot/plan/", pilot.pilot_manage, name="pilot_manage"),
+    path(
+        "challenges/<slug:slug>/pilot/milestones/<int:pk>/move/",
+        pilot.milestone_move,
+        name="pilot_milestone_move",
+    ),
+    path("challenges/<slug:slug>/pilot/complete/", pilot.pilot_complete, name="pilot_complete"),
+    path("challenges/<slug:slug>/pilot/report/", pilot.pilot_report, name="pilot_report"),
+    path(
+        "challenges/<slug:slug>/pilot/evidence/<int:pk>/",
+        pilot.evidence_download,
+        name="pilot_evidence",
+    ),
+    path("challenges/<slug:slug>/ocds.json", ocds.challenge_package, name="challenge_ocds"),
+    path("ocds/releases.json", ocds.bulk_package, name="ocds_releases"),
 ]

@@ -19,6 +19,16 @@ from .evaluation import (
     Score,
     StandstillQuestion,
 )
+from .pilot import (
+    KPI,
+    Evidence,
+    Indicator,
+    KPIReading,
+    Milestone,
+    Payment,
+    Pilot,
+    ProgressUpdate,
+)
 from .proposal import (
     ChallengeNotice,
     Proposal,
@@ -36,6 +46,7 @@ from .sme import (
 )
 
 __all__ = [
+    "KPI",
     "SME",
     "Amendment",
     "Award",
@@ -48,8 +59,15 @@ __all__ = [
     "ConsensusScore",
     "Criterion",
     "Disqualification",
+    "Evidence",
+    "Indicator",
+    "KPIReading",
+    "Milestone",
     "PanelInvitation",
     "PanelSeat",
+    "Payment",
+    "Pilot",
+    "ProgressUpdate",
     "Proposal",
     "ProposalAttachment",
     "ProposalVersion",
