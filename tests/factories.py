@@ -361,3 +361,64 @@ def score_all(seat, value=7, *, submit=True, values=None):
         seat.scores_submitted_at = _timezone.now()
         seat.save(update_fields=["scores_submitted_at"])
     return seat
+
+
+# --- Pilots and open contracting data -------------------------------------------------------
+
+from procurement.models import KPI, Award, Milestone, Pilot  # noqa: E402
+
+
+def award_for(challenge=None, *, final=True, proposal=None, amount=Decimal("240000.00")):
+    """An award recorded on ``challenge`` (a closed one by default); its standstill over
+    unless ``final=False``."""
+    challenge = challenge or ClosedChallengeFactory()
+    proposal = proposal or SubmittedProposalFactory(challenge=challenge)
+    Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.AWARDED)
+    Challenge.objects.filter(pk=challenge.pk).update(status=Challenge.Status.AWARDED)
+    challenge.status = Challenge.Status.AWARDED
+    decided = _days(-15 if final else -2)
+    return Award.objects.create(
+        challenge=challenge,
+        proposal=proposal,
+        sme=proposal.sme,
+        amount=amount,
+        currency=challenge.currency,
+        justification="Best value for the market traders.",
+        bidders=Proposal.objects.filter(challenge=challenge).count(),
+        decided_at=decided,
+        standstill_ends_at=decided + _datetime.timedelta(days=10),
+    )
+
+
+class PilotFactory(factory.django.DjangoModelFactory):
+    """A running pilot of a final award, started ten days ago for six months."""
+
+    class Meta:
+        model = Pilot
+
+    award = factory.LazyFunction(award_for)
+    challenge = factory.SelfAttribute("award.challenge")
+    sme = factory.SelfAttribute("award.sme")
+    summary = "Raised stalls in the central market through one monsoon."
+    starts_on = factory.LazyFunction(lambda: (_days(-10)).date())
+    ends_on = factory.LazyFunction(lambda: (_days(170)).date())
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    pilot = factory.SubFactory(PilotFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    due_on = factory.LazyFunction(lambda: (_days(30)).date())
+
+
+class KPIFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KPI
+
+    pilot = factory.SubFactory(PilotFactory)
+    indicator = "jobs_created"
+    unit = "jobs"
+    baseline = Decimal("0")
+    target = Decimal("20")
