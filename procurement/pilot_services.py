@@ -155,7 +155,7 @@ def add_kpi(pilot, *, by, indicator, unit, baseline, target, custom_name=""):
             actor=by,
             name=str(kpi.name),
             baseline=str(baseline),
-            target=str(target),
+            aim=str(target),
         )
     return kpi
 
