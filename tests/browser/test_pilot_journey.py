@@ -48,9 +48,9 @@ def test_sme_reports_a_kpi_reading_and_the_public_pilot_page_shows_it(page, tmp_
     page.get_by_label(re.compile("Ends on")).fill("2027-04-30")
     page.get_by_role("button", name="Start the pilot").click()
     expect(page.get_by_text("The pilot has started.")).to_be_visible()
-    page.get_by_label(re.compile("^Indicator")).select_option("households_protected")
-    page.get_by_label(re.compile("^Baseline")).fill("0")
-    page.get_by_label(re.compile("^Target")).fill("200")
+    page.get_by_label(re.compile("Indicator")).select_option("households_protected")
+    page.get_by_label(re.compile("Baseline")).fill("0")
+    page.get_by_label(re.compile("Target")).fill("200")
     page.get_by_role("button", name="Add KPI").click()
     expect(page.get_by_text("KPI added.")).to_be_visible()
 
