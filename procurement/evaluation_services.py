@@ -960,7 +960,9 @@ def record_final_awards(now=None):
 
 def challenge_page_context(challenge, user):
     """The award notice for everyone; the way into the evaluation or the debrief for those concerned."""
-    context = {"award": Award.objects.filter(challenge=challenge).select_related("sme").first()}
+    context = {
+        "award": Award.objects.filter(challenge=challenge).select_related("sme", "pilot").first()
+    }
     if user.is_authenticated:
         context["panel_seat"] = PanelSeat.objects.filter(challenge=challenge, user=user).first()
         context["debrief_proposal"] = (

@@ -49,15 +49,6 @@ def _check_running(pilot):
 # --- starting the pilot ----------------------------------------------------------------------
 
 
-def may_start_pilot(award, user):
-    """The button's predicate: an official of the city, a final award, no pilot yet."""
-    return (
-        award.is_final()
-        and award.challenge.is_official(user)
-        and not Pilot.objects.filter(award=award).exists()
-    )
-
-
 def start_pilot(award, *, by, summary, starts_on, ends_on):
     """The city official signs the contract: the awarded proposal becomes a running pilot.
 

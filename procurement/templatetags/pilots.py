@@ -2,25 +2,34 @@
 
 from django import template
 
-from .. import pilot_services
-from ..models import Award, Pilot
+from ..models import Pilot
 
 register = template.Library()
 
 
 @register.inclusion_tag("procurement/pilot/_on_challenge_page.html", takes_context=True)
 def pilot_on_challenge(context, challenge):
-    """The pilot's link for everyone; "start the pilot" for the city's officials once final."""
-    user = context["request"].user
-    pilot = Pilot.objects.filter(challenge=challenge).first()
-    award = None
-    if pilot is None and challenge.status == challenge.Status.AWARDED:
-        award = Award.objects.filter(challenge=challenge).select_related("challenge").first()
+    """The pilot's link for everyone; "start the pilot" for the city's officials once final.
+
+    Reads the award and ``is_official`` the challenge page already holds; the page fetches
+    the award with its pilot, so this adds no query. Only an award has a pilot.
+    """
+    award = context.get("award")
+    pilot = None
+    if award is not None:
+        try:
+            pilot = award.pilot
+            pilot.challenge = challenge
+        except Pilot.DoesNotExist:
+            pilot = None
     return {
         "challenge": challenge,
         "pilot": pilot,
-        "may_start": award is not None and pilot_services.may_start_pilot(award, user),
-        "award": award,
+        # The same rule start_pilot enforces: a city official, a final award, no pilot yet.
+        "may_start": pilot is None
+        and award is not None
+        and award.is_final()
+        and bool(context.get("is_official")),
     }
 
 
