@@ -241,6 +241,7 @@ def post_progress_update(
                 content_type=checked.kind.content_type,
                 size=checked.size,
                 sha256=sha256,
+                uploaded_by=by,
             )
         audit.record(
             update,

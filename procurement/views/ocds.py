@@ -56,8 +56,6 @@ def bulk_package(request):
         links["next"] = request.build_absolute_uri(
             f"{reverse('procurement:ocds_releases')}?after={page[-1].pk}"
         )
-    if after:
-        links["prev"] = request.build_absolute_uri(reverse("procurement:ocds_releases"))
     return _json(
         ocds.package(
             ocds.releases(page, site=_site(request)),

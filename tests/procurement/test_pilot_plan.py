@@ -77,3 +77,28 @@ def test_moving_a_milestone_is_audited_and_done_ones_keep_their_dates(pilot):
     with pytest.raises(Refused):
         services.move_milestone(done, by=official, due_on=pilot.ends_on)
     assert AuditEntry.objects.filter(action="milestone.moved").count() == 1
+
+
+def test_the_services_refuse_the_smes_member_what_they_allow_the_official(pilot):
+    member, official = member_of(pilot.sme), official_of(pilot.challenge.city)
+    acts = [
+        lambda by: services.add_milestone(pilot, by=by, title="Stalls", due_on=pilot.ends_on),
+        lambda by: services.add_kpi(
+            pilot,
+            by=by,
+            indicator="jobs_created",
+            unit="",
+            baseline=Decimal("0"),
+            target=Decimal("9"),
+        ),
+        lambda by: services.record_payment(
+            pilot, by=by, paid_on=pilot.starts_on, amount=Decimal("10")
+        ),
+        lambda by: services.complete_pilot(pilot, by=by),
+    ]
+    for act in acts:
+        with pytest.raises(Refused):
+            act(member)
+        act(official)
+    assert AuditEntry.objects.filter(actor=member).count() == 0
+    assert AuditEntry.objects.filter(actor=official).count() == 4

@@ -57,7 +57,8 @@ def test_a_member_of_the_sme_posts_an_update_the_public_page_shows(client, pilot
     update = ProgressUpdate.objects.get()
     assert (update.author, update.by_city) == (member, False)
     assert update.readings.get().value == Decimal("12")
-    assert Evidence.objects.get().name == "delivery-note.pdf"
+    evidence = Evidence.objects.get()
+    assert (evidence.name, evidence.uploaded_by) == ("delivery-note.pdf", member)
     assert AuditEntry.objects.filter(action="pilot.progress_reported", actor=member).exists()
     client.logout()
     page = client.get(pilot.get_absolute_url()).content.decode()
