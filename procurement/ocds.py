@@ -57,6 +57,11 @@ def published_challenges():
     return Challenge.objects.filter(status__in=PUBLIC_STATUSES, published_at__isnull=False)
 
 
+def has_open_data(challenge):
+    """The predicate of ``published_challenges`` for one challenge (pages link the export)."""
+    return challenge.published_at is not None and challenge.status in PUBLIC_STATUSES
+
+
 def ocid(challenge):
     return f"{settings.OCDS_OCID_PREFIX}-{challenge.pk}"
 

@@ -2,6 +2,7 @@
 
 from django import template
 
+from .. import ocds
 from ..models import Pilot
 
 register = template.Library()
@@ -25,6 +26,7 @@ def pilot_on_challenge(context, challenge):
     return {
         "challenge": challenge,
         "pilot": pilot,
+        "has_open_data": ocds.has_open_data(challenge),
         # The same rule start_pilot enforces: a city official, a final award, no pilot yet.
         "may_start": pilot is None
         and award is not None
