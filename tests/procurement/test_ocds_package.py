@@ -168,3 +168,15 @@ def test_the_schema_check_is_not_vacuous(client):
     errors = schema_errors(body)
     assert any("'ocid' is a required property" in error for error in errors)
     assert any("open for business" in error for error in errors)
+
+
+def test_the_challenge_page_links_its_export_once_published_and_not_as_a_draft(client):
+    from tests.factories import official_of
+
+    published = ChallengeFactory()
+    draft = ChallengeFactory(status=Challenge.Status.DRAFT, published_at=None)
+    client.force_login(official_of(draft.city))
+    link = reverse("procurement:challenge_ocds", args=[published.slug])
+    assert link in client.get(published.get_absolute_url()).content.decode()
+    draft_link = reverse("procurement:challenge_ocds", args=[draft.slug])
+    assert draft_link not in client.get(draft.get_absolute_url()).content.decode()
