@@ -11,7 +11,7 @@ PG_DATABASE ?= resilience_portal
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
 RUN_PACKAGES := gettext fonts-noto-core fonts-thai-tlwg libpango-1.0-0 libpangoft2-1.0-0
-TEST_PACKAGES := $(RUN_PACKAGES) chromium
+TEST_PACKAGES := $(RUN_PACKAGES) chromium clamav-daemon
 
 RUN_ENV := DJANGO_DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL= \
 	CELERY_TASK_ALWAYS_EAGER=true EMAIL_URL=consolemail://
@@ -41,7 +41,8 @@ $(VENV)/.installed: pyproject.toml requirements/constraints.txt | python-version
 	touch $@
 
 # Debian packages: gettext compiles the catalogues, Pango and the Noto/TLWG fonts let
-# WeasyPrint render Thai, Chromium drives the browser tests.
+# WeasyPrint render Thai, Chromium drives the browser tests, clamd scans uploads in the tests
+# (which start their own daemon with their own signature; nothing is downloaded).
 define apt_install
 	@missing=""; for package in $(1); do \
 		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \

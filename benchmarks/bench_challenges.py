@@ -24,8 +24,8 @@ REQUESTS_PER_THREAD = 40
 
 def ensure_data():
     from cohorts.models import City, Cohort
-    from procurement.models import SME, Challenge, Clarification, Criterion, Proposal, Sector
-    from procurement.models.sme import normalise_registration_number
+    from procurement.models import Challenge, Clarification, Criterion, Proposal
+    from smes.models import SME, Sector, normalise_registration_number
 
     if Challenge.objects.filter(slug__startswith="bench-").count() >= CHALLENGES:
         return

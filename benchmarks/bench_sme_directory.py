@@ -16,8 +16,8 @@ SEARCHES = [
 
 
 def _ensure_smes():
-    from procurement.management.commands.generate_smes import generate
-    from procurement.models import SME
+    from smes.management.commands.generate_smes import generate
+    from smes.models import SME
 
     missing = SMES - SME.objects.count()
     if missing > 0:
@@ -27,13 +27,17 @@ def _ensure_smes():
 
 def _official_client():
     from cohorts.models import CityMembership
-    from procurement.demo_smes import demo_city
     from resilience_portal.models import User
+    from smes.demo import demo_city
 
     user, _created = User.objects.get_or_create(
         email="bench.official@example.org", defaults={"full_name": "Bench Official"}
     )
-    CityMembership.objects.get_or_create(city=demo_city("bangkok"), user=user)
+    CityMembership.objects.get_or_create(
+        city=demo_city("bangkok"),
+        user=user,
+        defaults={"status": CityMembership.Status.VERIFIED},
+    )
     client = Client()
     client.force_login(user)
     return client

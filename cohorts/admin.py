@@ -1,6 +1,11 @@
 """Admin pages for staff repair work; the portal's own pages do the everyday jobs."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from resilience_portal.admin import PrivateContentAdmin
 
 from .models import (
     City,
@@ -18,6 +23,8 @@ class CityMembershipInline(admin.TabularInline):
     model = CityMembership
     extra = 0
     raw_id_fields = ["user"]
+    fields = ["user", "role", "status", "position", "staff_contact", "requested_at"]
+    readonly_fields = ["requested_at"]
 
 
 @admin.register(City)
@@ -45,13 +52,53 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(CityApplication)
-class CityApplicationAdmin(admin.ModelAdmin):
+class CityApplicationAdmin(PrivateContentAdmin):
+    """A draft is the city's own working copy: its answers and letter are not for staff until
+    the city submits it; until then the admin shows who, which cohort and the status only."""
+
     list_display = ["city", "cohort", "status", "decision", "submitted_at", "result_emailed_at"]
     list_filter = ["status", "decision", "cohort"]
     search_fields = ["city__name"]
     list_select_related = ["city", "cohort"]
     raw_id_fields = ["created_by", "decided_by"]
     readonly_fields = ["created_at", "updated_at"]
+    metadata = [
+        "cohort",
+        "city",
+        "status",
+        "created_by",
+        "submitted_at",
+        "decision",
+        "decision_note",
+        "decided_by",
+        "decided_at",
+        "result_emailed_at",
+        "created_at",
+        "updated_at",
+    ]
+    content = [
+        "motivation",
+        "resilience_challenges",
+        "procurement_readiness",
+        "sme_ecosystem",
+        "leadership_commitment",
+        "letter",
+    ]
+    hidden_title = _("Answers hidden until the city submits the application")
+
+    def shows_content(self, obj):
+        return obj.status != CityApplication.Status.DRAFT
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "letter"]
+
+    @admin.display(description=_("leadership commitment letter (PDF)"))
+    def letter(self, obj):
+        # Private storage has no URL: the letter leaves only through the portal's checked view.
+        if not obj.leadership_letter:
+            return "-"
+        url = reverse("cohorts:application_letter", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download the letter"))
 
 
 class CriterionScoreInline(admin.TabularInline):
@@ -61,11 +108,23 @@ class CriterionScoreInline(admin.TabularInline):
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
+    """An unsubmitted review's scores and comments are the reviewer's draft: nobody sees a
+    score before giving theirs (journey 3), a superuser who also reviews included."""
+
     list_display = ["application", "reviewer", "conflict_declared", "submitted_at"]
     list_filter = ["conflict_declared", "application__cohort"]
     list_select_related = ["application__city", "application__cohort", "reviewer"]
     raw_id_fields = ["application", "reviewer"]
     inlines = [CriterionScoreInline]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None and obj.is_submitted else []
+
+    # ``?scores__comment__icontains=…`` would read a draft's comments through the changelist.
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup.split("__", 1)[0] != "scores" and super().lookup_allowed(
+            lookup, value, request
+        )
 
 
 @admin.register(CityInvitation)

@@ -22,7 +22,9 @@ def official_panel(request):
         if cohort.pk not in applied
     ]
     return {
-        "memberships": CityMembership.objects.filter(user=request.user).select_related("city"),
+        "memberships": CityMembership.objects.verified()
+        .filter(user=request.user)
+        .select_related("city"),
         "applications": applications,
         "open_cohorts": open_cohorts,
     }
@@ -36,6 +38,28 @@ def reviewer_panel(request):
         "awaiting": awaiting_review_count(request.user),
         "cohorts": Cohort.objects.exclude(status=Cohort.Status.CLOSED)[:5],
     }
+
+
+def pending_request_panel(request):
+    from .models import CityMembership
+
+    return {
+        "requests": CityMembership.objects.pending()
+        .filter(user=request.user)
+        .select_related("city")
+    }
+
+
+def has_pending_request(request):
+    from .models import CityMembership
+
+    return CityMembership.objects.pending().filter(user=request.user).exists()
+
+
+def official_requests_panel(request):
+    from .models import CityMembership
+
+    return {"pending": CityMembership.objects.pending().count()}
 
 
 def _now():
@@ -55,8 +79,23 @@ class CohortsConfig(AppConfig):
         from . import signals  # noqa: F401  (connects the receivers)
         from .models import CityMembership
 
+        # Only a verified membership makes an official; a request awaiting review does not.
         register_role(
-            Role.CITY_OFFICIAL, lambda user: CityMembership.objects.filter(user=user).exists()
+            Role.CITY_OFFICIAL,
+            lambda user: CityMembership.objects.verified().filter(user=user).exists(),
+        )
+        register_panel(
+            None,
+            "dashboard/city_request_pending.html",
+            context=pending_request_panel,
+            order=4,
+            when=has_pending_request,
+        )
+        register_panel(
+            Role.PROGRAMME_STAFF,
+            "dashboard/city_requests_staff.html",
+            context=official_requests_panel,
+            order=14,
         )
         register_panel(
             Role.CITY_OFFICIAL, "dashboard/city_official.html", context=official_panel, order=20

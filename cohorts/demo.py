@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from resilience_portal import audit
 from resilience_portal.demo import demo_user
+from resilience_portal.scanning import ScanStatus
 
+from . import services
 from .models import (
     City,
     CityApplication,
@@ -215,23 +217,45 @@ def _seed_cities():
         official = demo_user(
             email, name, role_note=f"lead official, {city.name}", time_zone=tz, language=language
         )
-        CityMembership.objects.get_or_create(
-            city=city, user=official, defaults={"role": CityMembership.Role.LEAD}
-        )
+        services.add_official(city, official, role=CityMembership.Role.LEAD, via="demo")
+
+
+def _seed_pending_request():
+    """One person asking to represent a city nobody represents yet: the staff queue's example."""
+    city = City.objects.get(slug="iloilo-city")
+    person = demo_user(
+        "applicant.iloilo@demo.resilience.test",
+        "Jose Dela Cruz",
+        role_note="asked to represent Iloilo City; awaiting staff review",
+        time_zone="Asia/Manila",
+    )
+    CityMembership.objects.get_or_create(
+        city=city,
+        user=person,
+        defaults={
+            "role": CityMembership.Role.LEAD,
+            "status": CityMembership.Status.PENDING,
+            "position": "Disaster risk reduction officer",
+            "staff_contact": "Maya Reviewer, met at the 2026 cohort briefing",
+            "requested_at": timezone.now(),
+        },
+    )
 
 
 def _criteria(cohort):
-    for position, (name, description, weight) in enumerate(CRITERIA):
+    for order, (name, description, weight) in enumerate(CRITERIA):
         SelectionCriterion.objects.update_or_create(
             cohort=cohort,
             name=name,
-            defaults={"description": description, "weight": weight, "position": position},
+            defaults={"description": description, "weight": weight, "order": order},
         )
     return list(cohort.criteria.all())
 
 
 def _letter(application):
     if not application.leadership_letter:
+        # The demo's own letter, known to be clean: there may be no scanner under `make run`.
+        application.leadership_letter_scan_status = ScanStatus.CLEAN
         application.leadership_letter.save("letter.pdf", ContentFile(DEMO_LETTER), save=True)
 
 
@@ -375,6 +399,7 @@ def seed(out):
         ),
     ]
     _seed_cities()
+    _seed_pending_request()
     _seed_selected_cohort(reviewers)
     _seed_open_cohort()
     _seed_cohort_in_review(reviewers)

@@ -1,9 +1,15 @@
 """Forms of the cohorts app: cohorts and criteria, cities, applications, reviews, decisions."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from resilience_portal.forms import EmailAddressField
+from resilience_portal.text import NameField
+from resilience_portal.uploads import CERTIFICATE_KINDS, PDF_KINDS, UploadField, check_upload
+from resilience_portal.widgets import DateTimeLocalInput
 
 from .models import (
     LETTER_MAX_BYTES,
@@ -15,16 +21,15 @@ from .models import (
     SelectionCriterion,
 )
 
-PDF_MAGIC = b"%PDF-"
+# Said on the field, in words, before the database's constraint (or SQLite, which checks
+# no integer range at all) would be the one to refuse.
+COHORT_BOUNDS = {"year": (2000, 2100), "max_cities": (1, 50)}
 
 
-class LocalDateTimeInput(forms.DateTimeInput):
-    """A ``datetime-local`` picker; the value is read in the viewer's time zone."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+def within(field, low, high):
+    """Bound an integer form field to ``low``..``high``, in the browser and on the server."""
+    field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+    field.widget.attrs.update(min=low, max=high)
 
 
 class CohortForm(forms.ModelForm):
@@ -40,9 +45,10 @@ class CohortForm(forms.ModelForm):
             "applications_close",
             "description",
         ]
+        field_classes = {"name": NameField}
         widgets = {
-            "applications_open": LocalDateTimeInput(),
-            "applications_close": LocalDateTimeInput(),
+            "applications_open": DateTimeLocalInput(),
+            "applications_close": DateTimeLocalInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
@@ -52,6 +58,8 @@ class CohortForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, (low, high) in COHORT_BOUNDS.items():
+            within(self.fields[name], low, high)
         if self.instance.pk and self.instance.status != Cohort.Status.DRAFT:
             # Once announced, the address is in e-mails and bookmarks: it stays as it is.
             self.fields["slug"].disabled = True
@@ -84,10 +92,10 @@ class CohortForm(forms.ModelForm):
 
 # What most programme rounds weigh; staff can change any of it.
 SUGGESTED_CRITERIA = [
-    {"name": _("Resilience need"), "weight": 30, "position": 0},
-    {"name": _("Procurement readiness"), "weight": 25, "position": 1},
-    {"name": _("SME ecosystem"), "weight": 20, "position": 2},
-    {"name": _("Leadership commitment"), "weight": 25, "position": 3},
+    {"name": _("Resilience need"), "weight": 30, "order": 0},
+    {"name": _("Procurement readiness"), "weight": 25, "order": 1},
+    {"name": _("SME ecosystem"), "weight": 20, "order": 2},
+    {"name": _("Leadership commitment"), "weight": 25, "order": 3},
 ]
 
 
@@ -97,7 +105,8 @@ class CriterionForm(forms.ModelForm):
 
     class Meta:
         model = SelectionCriterion
-        fields = ["name", "description", "weight", "position"]
+        fields = ["name", "description", "weight", "order"]
+        field_classes = {"name": NameField}
 
 
 CriterionFormSet = inlineformset_factory(
@@ -139,6 +148,7 @@ class CityForm(forms.ModelForm):
             "languages",
             "resilience_priorities",
         ]
+        field_classes = {"name": NameField}
         widgets = {"resilience_priorities": forms.Textarea(attrs={"rows": 3})}
 
     def clean_country(self):
@@ -146,6 +156,53 @@ class CityForm(forms.ModelForm):
         if len(country) != 2 or not country.isalpha():
             raise forms.ValidationError(_("Use the two-letter ISO code, e.g. TH or ID."))
         return country
+
+
+class CityTeamRequestForm(CityForm):
+    """Registering or claiming a city: its profile, and who is asking, with the evidence."""
+
+    position = forms.CharField(
+        label=_("Your position"),
+        max_length=200,
+        help_text=_("Your job title in the city government, e.g. Chief Resilience Officer."),
+    )
+    letter = UploadField(
+        label=_("Letter of appointment (optional)"),
+        kinds=CERTIFICATE_KINDS,
+        required=False,
+    )
+    staff_contact = forms.CharField(
+        label=_("Programme staff contact (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Someone on the programme team who knows you in your role."),
+    )
+
+    EVIDENCE_FIELDS = ("position", "letter", "staff_contact")
+
+    def profile(self):
+        """The city's fields, without its name and without the evidence."""
+        skip = {"name", *self.EVIDENCE_FIELDS}
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+
+
+class OfficialDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("verify", _("Verify")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (told to the person when rejecting)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the person a reason, so they know what to send."))
+        return cleaned
 
 
 class ApplicationForm(forms.ModelForm):
@@ -172,22 +229,14 @@ class ApplicationForm(forms.ModelForm):
         letter = self.cleaned_data.get("leadership_letter")
         if not letter or letter == self.initial.get("leadership_letter"):
             return letter
-        if letter.size > LETTER_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The letter is too large (at most %(size)s).")
-                % {"size": filesizeformat(LETTER_MAX_BYTES)}
-            )
-        # The content decides, not the name or the browser's claimed type.
-        letter.seek(0)
-        head = letter.read(len(PDF_MAGIC))
-        letter.seek(0)
-        if head != PDF_MAGIC:
-            raise forms.ValidationError(_("The letter must be a PDF file."))
+        # The portal's one upload check: content, size, name, then the virus scanner.
+        checked = check_upload(letter, kinds=PDF_KINDS, max_bytes=LETTER_MAX_BYTES)
+        self.instance.leadership_letter_scan_status = checked.scan_status
         return letter
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Colleague's e-mail address"))
+    email = EmailAddressField(label=_("Colleague's e-mail address"))
     role = forms.ChoiceField(
         label=_("Role"), choices=CityMembership.Role.choices, initial=CityMembership.Role.MEMBER
     )
@@ -201,7 +250,7 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, criteria, review, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
-        existing = {s.criterion_id: s for s in review.scores.all()}
+        existing = {s.criterion_id: s for s in review.scores.all()} if review.pk else {}
         for criterion in self.criteria:
             current = existing.get(criterion.id)
             self.fields[f"score_{criterion.id}"] = forms.TypedChoiceField(
@@ -248,4 +297,4 @@ class StartApplicationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = City.objects.filter(memberships__user=user)
+        self.fields["city"].queryset = City.objects.represented_by(user)

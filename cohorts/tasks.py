@@ -1,10 +1,10 @@
-"""Celery tasks of the cohorts app: thin, idempotent wrappers around services."""
+"""Celery tasks of the cohorts app: thin, idempotent wrappers around the notices."""
 
 from celery import shared_task
+
+from . import notices
 
 
 @shared_task
 def send_selection_results(cohort_id):
-    from .services import send_selection_results as send
-
-    return send(cohort_id)
+    return notices.send_selection_results(cohort_id)

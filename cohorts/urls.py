@@ -9,6 +9,17 @@ urlpatterns = [
     path("cohorts/new/", views.cohort_edit, name="create"),
     path("cohorts/cities/new/", views.city_register, name="city_register"),
     path("cohorts/invitations/<str:token>/", views.invitation, name="invitation"),
+    path("cohorts/city-requests/", views.official_requests, name="official_requests"),
+    path(
+        "cohorts/city-requests/<int:pk>/decide/",
+        views.official_request_decide,
+        name="official_request_decide",
+    ),
+    path(
+        "cohorts/city-requests/<int:pk>/letter/",
+        views.official_request_letter,
+        name="official_request_letter",
+    ),
     path("cohorts/applications/<int:pk>/", views.application_detail, name="application"),
     path("cohorts/applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path(
@@ -35,11 +46,17 @@ urlpatterns = [
     path("cohorts/<slug:slug>/apply/", views.application_start, name="apply"),
     path("cohorts/<slug:slug>/edit/", views.cohort_edit, name="edit"),
     path("cohorts/<slug:slug>/manage/", views.cohort_manage, name="manage"),
-    path("cohorts/<slug:slug>/open/", views.cohort_open, name="open"),
-    path("cohorts/<slug:slug>/start-review/", views.cohort_start_review, name="start_review"),
-    path("cohorts/<slug:slug>/confirm/", views.cohort_confirm, name="confirm"),
-    path("cohorts/<slug:slug>/start-running/", views.cohort_start_running, name="start_running"),
-    path("cohorts/<slug:slug>/close/", views.cohort_close, name="close"),
+    # One view for every staff act on a cohort; each act keeps its own address and name.
+    *[
+        path(f"cohorts/<slug:slug>/{address}/", views.cohort_act, {"act": act}, name=act)
+        for act, address in [
+            ("open", "open"),
+            ("start_review", "start-review"),
+            ("confirm", "confirm"),
+            ("start_running", "start-running"),
+            ("close", "close"),
+        ]
+    ],
     path("cities/<slug:slug>/", views.city_detail, name="city"),
     path("cities/<slug:slug>/edit/", views.city_edit, name="city_edit"),
     path("cities/<slug:slug>/team/", views.city_team, name="city_team"),

@@ -1,4 +1,7 @@
-"""Pages of the cohorts app. Views parse the request and call the models' acts or services."""
+"""Pages of the cohorts app. Views parse the request and call the acts in services."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,24 +14,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from resilience_portal import audit
+from resilience_portal import audit, scanning
 from resilience_portal.permissions import (
     get_visible_or_404,
     is_programme_staff,
     programme_staff_required,
 )
+from resilience_portal.refusals import Refused, refuse
+from resilience_portal.scanning import ScanStatus
 
 from . import services
 from .forms import (
     SUGGESTED_CRITERIA,
     ApplicationForm,
     CityForm,
+    CityTeamRequestForm,
     CohortForm,
     ConflictForm,
     CriterionFormSet,
     DecisionForm,
     InvitationForm,
     NewCohortCriterionFormSet,
+    OfficialDecisionForm,
     ReviewForm,
     StartApplicationForm,
 )
@@ -38,10 +45,9 @@ from .models import (
     CityInvitation,
     CityMembership,
     Cohort,
-    Refused,
     Review,
+    awaits_verification,
 )
-from .models.invitation import INVITATION_LIFETIME
 
 # What each recorded act means, for the audit trail staff read on the page.
 AUDIT_LABELS = {
@@ -49,6 +55,7 @@ AUDIT_LABELS = {
     "application.saved": _lazy("Draft saved"),
     "application.submitted": _lazy("Application submitted"),
     "application.withdrawn": _lazy("Application withdrawn"),
+    "upload.infected": _lazy("Upload refused: the virus scanner found malware"),
     "application.review_started": _lazy("Review started"),
     "review.conflict_declared": _lazy("Conflict of interest declared"),
     "review.submitted": _lazy("Review submitted"),
@@ -60,6 +67,9 @@ AUDIT_LABELS = {
     "cohort.selection_confirmed": _lazy("Selection confirmed"),
     "cohort.running": _lazy("Programme started"),
     "cohort.closed": _lazy("Cohort closed"),
+    "city.official_requested": _lazy("Asked to represent the city"),
+    "city.official_verified": _lazy("City official verified"),
+    "city.official_rejected": _lazy("City official not verified"),
 }
 
 
@@ -111,8 +121,7 @@ def cohort_detail(request, slug):
             "cohort": cohort,
             "own_applications": own_applications,
             "accepting": cohort.accepts_applications(),
-            "is_official": request.user.is_authenticated
-            and CityMembership.objects.filter(user=request.user).exists(),
+            "is_official": City.objects.represented_by(request.user).exists(),
         },
     )
 
@@ -122,11 +131,16 @@ def city_detail(request, slug):
     cohorts = city.cohorts.visible_to(request.user).order_by("-year")
     officials = None
     if city.has_official(request.user):
-        officials = city.memberships.select_related("user").order_by("role", "user__full_name")
+        officials = (
+            city.memberships.verified().select_related("user").order_by("role", "user__full_name")
+        )
+    own_request = None
+    if request.user.is_authenticated and officials is None:
+        own_request = city.memberships.pending().filter(user=request.user).first()
     return render(
         request,
         "cohorts/city_detail.html",
-        {"city": city, "cohorts": cohorts, "officials": officials},
+        {"city": city, "cohorts": cohorts, "officials": officials, "own_request": own_request},
     )
 
 
@@ -135,25 +149,40 @@ def city_detail(request, slug):
 
 @login_required
 def city_register(request):
-    form = CityForm(request.POST or None)
+    form = CityTeamRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        profile = {k: v for k, v in form.cleaned_data.items() if k != "name"}
         try:
-            city = services.create_or_claim_city(
-                by=request.user, name=form.cleaned_data["name"], **profile
+            membership = services.request_city_team(
+                by=request.user,
+                name=form.cleaned_data["name"],
+                position=form.cleaned_data["position"],
+                letter=form.cleaned_data["letter"],
+                staff_contact=form.cleaned_data["staff_contact"],
+                **form.profile(),
             )
         except Refused as refusal:
-            form.add_error("name", refusal.message)
+            refuse(request, refusal, form=form)
         else:
             messages.success(
-                request, _("You are now the lead official of %(city)s.") % {"city": city}
+                request,
+                _(
+                    "Thank you. Programme staff will check that you represent %(city)s and "
+                    "tell you by e-mail; until then the city's private pages stay closed."
+                )
+                % {"city": membership.city},
             )
-            return redirect("cohorts:city_team", slug=city.slug)
-    return render(request, "cohorts/city_form.html", {"form": form})
+            return redirect("dashboard")
+    return render(request, "cohorts/city_form.html", {"form": form, "registering": True})
 
 
 def _own_city_or_404(request, slug):
-    return get_object_or_404(City.objects.filter(memberships__user=request.user), slug=slug)
+    return get_object_or_404(City.objects.represented_by(request.user), slug=slug)
+
+
+def awaiting_verification_page(request):
+    """What a person whose city request is not verified yet sees on an official's page."""
+    requests = CityMembership.objects.pending().filter(user=request.user).select_related("city")
+    return render(request, "cohorts/awaiting_verification.html", {"requests": requests}, status=403)
 
 
 @login_required
@@ -175,14 +204,14 @@ def city_team(request, slug):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            CityInvitation.invite(
+            services.invite_colleague(
                 city=city,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 by=request.user,
             )
         except Refused as refusal:
-            form.add_error("email", refusal.message)
+            refuse(request, refusal, form=form)
         else:
             messages.success(request, _("The invitation is on its way."))
             return redirect("cohorts:city_team", slug=city.slug)
@@ -192,7 +221,7 @@ def city_team(request, slug):
         {
             "city": city,
             "form": form,
-            "memberships": city.memberships.select_related("user"),
+            "memberships": city.memberships.verified().select_related("user"),
             "invitations": _waiting_invitations(city),
         },
     )
@@ -201,7 +230,7 @@ def city_team(request, slug):
 def _waiting_invitations(city):
     """Live, unused invitations, one per address (the latest): sending again is a reminder."""
     live = city.invitations.filter(
-        accepted_at__isnull=True, created_at__gte=timezone.now() - INVITATION_LIFETIME
+        accepted_at__isnull=True, created_at__gte=timezone.now() - CityInvitation.lifetime
     ).select_related("invited_by")
     latest = {}
     for invitation in live:  # newest first
@@ -216,9 +245,9 @@ def invitation(request, token):
         return render(request, "cohorts/invitation.html", {"refusal": refusal.message}, status=404)
     if request.method == "POST" and request.user.is_authenticated:
         try:
-            invitation.accept(request.user)
+            services.accept_invitation(invitation, request.user)
         except Refused as refusal:
-            messages.error(request, refusal.message)
+            refuse(request, refusal)
         else:
             messages.success(
                 request, _("Welcome to the %(city)s team.") % {"city": invitation.city}
@@ -235,6 +264,8 @@ def application_start(request, slug):
     cohort = get_visible_or_404(Cohort.objects, request.user, slug=slug)
     form = StartApplicationForm(request.POST or None, user=request.user)
     if not form.fields["city"].queryset.exists():
+        if awaits_verification(request.user):
+            return awaiting_verification_page(request)
         messages.info(request, _("Register your city first; then apply on its behalf."))
         return redirect("cohorts:city_register")
     if request.method != "POST" and not cohort.accepts_applications():
@@ -242,11 +273,11 @@ def application_start(request, slug):
         return redirect(cohort)
     if request.method == "POST" and form.is_valid():
         try:
-            application = CityApplication.start(
+            application = services.start_application(
                 cohort=cohort, city=form.cleaned_data["city"], by=request.user
             )
         except Refused as refusal:
-            messages.error(request, refusal.message)
+            refuse(request, refusal)
             return redirect(cohort)
         return redirect("cohorts:application_edit", pk=application.pk)
     return render(request, "cohorts/application_start.html", {"cohort": cohort, "form": form})
@@ -264,6 +295,8 @@ def application_detail(request, pk):
     context = {
         "application": application,
         "is_official": application.city.has_official(request.user),
+        "can_edit": application.can_edit(request.user),
+        "can_withdraw": application.can_withdraw(request.user),
         "accepting": application.cohort.accepts_applications(),
     }
     if staff:
@@ -287,29 +320,36 @@ def application_edit(request, pk):
     application = _application_or_404(request, pk)
     if not application.city.has_official(request.user):
         raise Http404
-    if not application.is_editable:
+    if not application.can_edit(request.user):
         messages.info(request, _("This application is no longer a draft."))
         return redirect(application)
     form = ApplicationForm(request.POST or None, request.FILES or None, instance=application)
     if request.method == "POST":
         if form.is_valid():
             try:
-                form.instance.save_draft(by=request.user, changed=form.changed_data)
+                services.save_draft(form.instance, by=request.user, changed=form.changed_data)
             except Refused as refusal:
                 # A colleague submitted or withdrew it meanwhile; say so rather than fail.
-                messages.error(request, refusal.message)
+                refuse(request, refusal)
                 return redirect(application)
             if "submit" not in request.POST:
-                messages.success(request, _("Your draft is saved."))
+                held = application.leadership_letter_scan_status == ScanStatus.AWAITING
+                messages.success(
+                    request,
+                    _("Your draft is saved. The letter is awaiting a virus scan.")
+                    if held and "leadership_letter" in form.changed_data
+                    else _("Your draft is saved."),
+                )
                 return redirect("cohorts:application_edit", pk=application.pk)
             try:
-                application.submit(by=request.user)
+                services.submit_application(application, by=request.user)
             except Refused as refusal:
                 # The draft above is already saved; only the submission is refused.
-                messages.error(request, refusal.message)
+                refuse(request, refusal)
                 return redirect("cohorts:application_edit", pk=application.pk)
             messages.success(request, _("Your application is submitted. Thank you!"))
             return redirect(application)
+        scanning.audit_infected(form, target=application, by=request.user)
         messages.error(request, _("Please correct the errors below; nothing was saved yet."))
     return render(
         request,
@@ -328,15 +368,15 @@ def application_withdraw(request, pk):
     if not application.city.has_official(request.user):
         raise Http404
     if request.method != "POST":
-        if not application.can_be_withdrawn:
+        if not application.can_withdraw(request.user):
             messages.info(request, _("This application can no longer be withdrawn."))
             return redirect(application)
         # A confirmation page, not a script: withdrawing cannot be undone.
         return render(request, "cohorts/application_withdraw.html", {"application": application})
     try:
-        application.withdraw(by=request.user)
+        services.withdraw_application(application, by=request.user)
     except Refused as refusal:
-        messages.error(request, refusal.message)
+        refuse(request, refusal)
     else:
         messages.success(request, _("The application is withdrawn."))
     return redirect(application)
@@ -345,7 +385,7 @@ def application_withdraw(request, pk):
 @login_required
 def application_letter(request, pk):
     application = _application_or_404(request, pk)
-    if not application.leadership_letter:
+    if not application.leadership_letter or not scanning.may_download(application, request.user):
         raise Http404
     return FileResponse(
         application.leadership_letter.open("rb"),
@@ -388,7 +428,9 @@ def cohort_edit(request, slug=None):
 def cohort_manage(request, slug):
     cohort = get_object_or_404(Cohort.objects.prefetch_related("criteria"), slug=slug)
     rows = services.ranking(cohort, viewer=request.user)
-    selected = sum(1 for row in rows if row.application.decision == "selected")
+    selected = sum(
+        1 for row in rows if row.application.decision == CityApplication.Decision.SELECTED
+    )
     return render(
         request,
         "cohorts/cohort_manage.html",
@@ -396,6 +438,7 @@ def cohort_manage(request, slug):
             "cohort": cohort,
             "rows": rows,
             "selected_count": selected,
+            "acts": offered_acts(cohort),
             "decision_form": DecisionForm(),
             "trail": _labelled(audit.trail(cohort)[:20]),
             "drafts": cohort.applications.filter(status=CityApplication.Status.DRAFT).count(),
@@ -403,68 +446,87 @@ def cohort_manage(request, slug):
     )
 
 
-def _staff_act(request, act, success):
+@dataclass(frozen=True)
+class CohortAct:
+    """A button on the cohort's management page: the act, when it is offered, what it says."""
+
+    name: str
+    act: Callable
+    offered_from: str
+    button: str
+    done: str
+    style: str = "btn-primary"
+
+    @property
+    def url_name(self):
+        return f"cohorts:{self.name}"
+
+
+# The staff acts that move a cohort along, in the order of its life.
+COHORT_ACTS = {
+    act.name: act
+    for act in [
+        CohortAct(
+            "open",
+            services.open_cohort,
+            Cohort.Status.DRAFT,
+            _lazy("Open for applications"),
+            _lazy("The cohort is open for applications."),
+        ),
+        CohortAct(
+            "start_review",
+            services.start_cohort_review,
+            Cohort.Status.OPEN,
+            _lazy("Close intake and start the review"),
+            _lazy("Applications are now under review."),
+        ),
+        CohortAct(
+            "confirm",
+            services.confirm_selection,
+            Cohort.Status.REVIEWING,
+            _lazy("Confirm the selection and tell every applicant"),
+            _lazy(
+                "The selection is confirmed; every applicant will receive their result by e-mail."
+            ),
+            "btn-success",
+        ),
+        CohortAct(
+            "start_running",
+            services.start_running,
+            Cohort.Status.SELECTED,
+            _lazy("Start the programme"),
+            _lazy("The cohort is running."),
+        ),
+        CohortAct(
+            "close",
+            services.close_cohort,
+            Cohort.Status.RUNNING,
+            _lazy("Close the cohort"),
+            _lazy("The cohort is closed."),
+            "btn-outline-secondary",
+        ),
+    ]
+}
+
+
+def offered_acts(cohort):
+    return [act for act in COHORT_ACTS.values() if act.offered_from == cohort.status]
+
+
+@programme_staff_required
+@require_POST
+def cohort_act(request, slug, act):
+    """Every staff act on a cohort: one view over the table above."""
+    chosen = COHORT_ACTS.get(act)
+    if chosen is None:
+        raise Http404
+    cohort = get_object_or_404(Cohort, slug=slug)
     try:
-        act()
+        chosen.act(cohort, by=request.user)
     except Refused as refusal:
-        messages.error(request, refusal.message)
+        refuse(request, refusal)
     else:
-        messages.success(request, success)
-
-
-@programme_staff_required
-@require_POST
-def cohort_open(request, slug):
-    cohort = get_object_or_404(Cohort, slug=slug)
-    _staff_act(
-        request,
-        lambda: cohort.open_for_applications(by=request.user),
-        _("The cohort is open for applications."),
-    )
-    return redirect("cohorts:manage", slug=slug)
-
-
-@programme_staff_required
-@require_POST
-def cohort_start_review(request, slug):
-    cohort = get_object_or_404(Cohort, slug=slug)
-    _staff_act(
-        request,
-        lambda: cohort.start_review(by=request.user),
-        _("Applications are now under review."),
-    )
-    return redirect("cohorts:manage", slug=slug)
-
-
-@programme_staff_required
-@require_POST
-def cohort_confirm(request, slug):
-    cohort = get_object_or_404(Cohort, slug=slug)
-    _staff_act(
-        request,
-        lambda: cohort.confirm_selection(by=request.user),
-        _("The selection is confirmed; every applicant will receive their result by e-mail."),
-    )
-    return redirect("cohorts:manage", slug=slug)
-
-
-@programme_staff_required
-@require_POST
-def cohort_start_running(request, slug):
-    cohort = get_object_or_404(Cohort, slug=slug)
-    _staff_act(
-        request,
-        lambda: cohort.start_running(by=request.user),
-        _("The cohort is running."),
-    )
-    return redirect("cohorts:manage", slug=slug)
-
-
-@programme_staff_required
-@require_POST
-def cohort_close(request, slug):
-    cohort = get_object_or_404(Cohort, slug=slug)
-    _staff_act(request, lambda: cohort.close(by=request.user), _("The cohort is closed."))
+        messages.success(request, chosen.done)
     return redirect("cohorts:manage", slug=slug)
 
 
@@ -474,13 +536,19 @@ def application_decide(request, pk):
     application = _application_or_404(request, pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
-        _staff_act(
-            request,
-            lambda: application.record_decision(
-                form.cleaned_data["decision"], by=request.user, note=form.cleaned_data["note"]
-            ),
-            _("Decision recorded for %(city)s.") % {"city": application.city},
-        )
+        try:
+            services.record_decision(
+                application,
+                form.cleaned_data["decision"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except Refused as refusal:
+            refuse(request, refusal)
+        else:
+            messages.success(
+                request, _("Decision recorded for %(city)s.") % {"city": application.city}
+            )
     else:
         messages.error(request, _("Choose a decision."))
     return redirect("cohorts:manage", slug=application.cohort.slug)
@@ -490,9 +558,9 @@ def application_decide(request, pk):
 def application_review(request, pk):
     application = _application_or_404(request, pk)
     try:
-        review = Review.for_reviewer(application, request.user)
+        review = services.review_for(application, request.user, opening=request.method == "POST")
     except Refused as refusal:
-        messages.error(request, refusal.message)
+        refuse(request, refusal)
         return redirect(application)
     criteria = application.cohort.criteria.all()
     form = ReviewForm(request.POST or None, criteria=criteria, review=review)
@@ -500,19 +568,19 @@ def application_review(request, pk):
     if request.method == "POST":
         try:
             if "conflict" in request.POST and conflict_form.is_valid():
-                review.declare_conflict(note=conflict_form.cleaned_data["note"])
+                services.declare_conflict(review, note=conflict_form.cleaned_data["note"])
                 messages.success(request, _("Your conflict of interest is recorded."))
                 return redirect(application)
             if "conflict" not in request.POST and form.is_valid():
-                review.save_scores(form.scores())
+                services.save_scores(review, form.scores())
                 if "submit" in request.POST:
-                    review.submit()
+                    services.submit_review(review)
                     messages.success(request, _("Your review is submitted."))
                     return redirect(application)
                 messages.success(request, _("Your scores are saved."))
                 return redirect("cohorts:application_review", pk=application.pk)
         except Refused as refusal:
-            messages.error(request, refusal.message)
+            refuse(request, refusal)
     return render(
         request,
         "cohorts/review_form.html",
@@ -522,4 +590,69 @@ def application_review(request, pk):
             "form": form,
             "conflict_form": conflict_form,
         },
+    )
+
+
+# --- staff: verifying city officials ---------------------------------------------------------
+
+
+@programme_staff_required
+def official_requests(request):
+    return render(
+        request,
+        "cohorts/official_requests.html",
+        {"pending": services.pending_official_requests(), "form": OfficialDecisionForm()},
+    )
+
+
+@programme_staff_required
+@require_POST
+def official_request_decide(request, pk):
+    membership = get_object_or_404(CityMembership.objects.select_related("city", "user"), pk=pk)
+    form = OfficialDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "verify":
+                services.verify_official(membership, by=request.user)
+                messages.success(
+                    request,
+                    _("%(person)s is verified as an official of %(city)s.")
+                    % {"person": membership.user, "city": membership.city},
+                )
+            else:
+                services.reject_official(
+                    membership, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request,
+                    _("The request of %(person)s is rejected; they are told why.")
+                    % {"person": membership.user},
+                )
+        except Refused as refusal:
+            refuse(request, refusal, form=form)
+        else:
+            return redirect("cohorts:official_requests")
+    # The queue again with the form as typed, so a written reason is not lost.
+    return render(
+        request,
+        "cohorts/official_requests.html",
+        {
+            "pending": services.pending_official_requests(),
+            "form": OfficialDecisionForm(),
+            "failed": membership,
+            "failed_form": form,
+        },
+        status=400,
+    )
+
+
+@programme_staff_required
+def official_request_letter(request, pk):
+    membership = get_object_or_404(CityMembership, pk=pk)
+    if not membership.evidence_letter:
+        raise Http404
+    return FileResponse(
+        membership.evidence_letter.open("rb"),
+        as_attachment=True,
+        filename=membership.evidence_letter_name or "letter",
     )

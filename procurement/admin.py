@@ -1,50 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    KPI,
-    SME,
-    Amendment,
-    Challenge,
-    Clarification,
-    Criterion,
-    Milestone,
-    Pilot,
-    Proposal,
-    SMEDocument,
-    SMEInvitation,
-    SMEMembership,
-)
+from resilience_portal.admin import PrivateContentAdmin
 
-# SMEs: for staff repair work; verification itself happens in the portal's queue.
-
-
-class SMEMembershipInline(admin.TabularInline):
-    model = SMEMembership
-    extra = 0
-    raw_id_fields = ["user"]
-
-
-@admin.register(SME)
-class SMEAdmin(admin.ModelAdmin):
-    list_display = ["legal_name", "country", "city", "verification", "created_at"]
-    list_filter = ["verification", "country", "women_led"]
-    search_fields = ["legal_name", "trading_name", "registration_number"]
-    raw_id_fields = ["city"]
-    inlines = [SMEMembershipInline]
-
-
-@admin.register(SMEDocument)
-class SMEDocumentAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "sme", "kind", "size", "uploaded_at"]
-    raw_id_fields = ["sme", "uploaded_by"]
-
-
-@admin.register(SMEInvitation)
-class SMEInvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "sme", "created_at", "accepted_at"]
-    raw_id_fields = ["sme", "invited_by", "accepted_by"]
-
+from .models import KPI, Amendment, Challenge, Clarification, Criterion, Milestone, Pilot, Proposal
 
 # --- Challenges and proposals -------------------------------------------------------------
 
@@ -77,7 +36,7 @@ class ChallengeAdmin(admin.ModelAdmin):
     """Once published, the timeline, city and criteria are fixed here.
 
     Moving the deadline in the admin would open the sealed proposals early and skip the
-    dated amendment every bidder is told of; ``Challenge.amend`` is the only way.
+    dated amendment every bidder is told of; ``services.amend_challenge`` is the only way.
     """
 
     list_display = ["title", "city", "status", "submissions_close"]
@@ -101,9 +60,19 @@ class ChallengeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Clarification)
-class ClarificationAdmin(admin.ModelAdmin):
+class ClarificationAdmin(PrivateContentAdmin):
+    """Who asked an unanswered question stays hidden, as it is from the city answering it:
+    knowing which SME is interested (and in what) is a bidder's private information."""
+
     list_display = ["challenge", "asked_at", "answered_at"]
     raw_id_fields = ["challenge", "sme", "asked_by", "answered_by"]
+    metadata = ["challenge", "question", "asked_at", "answer", "answered_by", "answered_at"]
+    content = ["sme", "asked_by"]
+    readonly_fields = ["asked_at"]
+    hidden_title = _("Asker hidden until the question is answered")
+
+    def shows_content(self, obj):
+        return obj.answered_at is not None
 
 
 @admin.register(Amendment)

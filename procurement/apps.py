@@ -7,27 +7,6 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self):
-        from resilience_portal.permissions import Role, register_role
-
-        from .models import SMEMembership
-
-        register_role(
-            Role.SME_MEMBER, lambda user: SMEMembership.objects.filter(user=user).exists()
-        )
-
-        # SMEs: the member's status panel, staff's verification queue, a way in for newcomers.
-        from resilience_portal.dashboard import register_panel
-
-        from .sme_services import sme_panel, verification_panel
-
-        register_panel(Role.SME_MEMBER, "dashboard/sme_status.html", context=sme_panel, order=30)
-        register_panel(
-            Role.PROGRAMME_STAFF,
-            "dashboard/sme_verification.html",
-            context=verification_panel,
-            order=31,
-        )
-        register_panel(None, "dashboard/sme_register.html", order=5)
         self._register_challenge_panels()
         self._register_evaluation()
 
@@ -86,5 +65,11 @@ class ProcurementConfig(AppConfig):
                 .select_related("challenge", "sme")
                 .order_by("challenge__submissions_close")[:10]
             },
+            order=30,
+        )
+        register_panel(
+            Role.SME_MEMBER,
+            "dashboard/challenge_matching.html",
+            context=lambda request: {"challenges": Challenge.objects.for_smes_of(request.user)[:5]},
             order=30,
         )

@@ -11,18 +11,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from cohorts import services as cohort_services
 from cohorts.models import City, CityMembership, Cohort
 from resilience_portal import demo, mail
+from smes.models import SME, Sector, SMEMembership
 
-from .models import (
-    SME,
-    Challenge,
-    Clarification,
-    Criterion,
-    Proposal,
-    Sector,
-    SMEMembership,
-)
+from . import services
+from .models import Challenge, Criterion
+from .services import close_challenge
 
 DOMAIN = "demo.resilience.test"
 
@@ -106,9 +102,7 @@ def _officials(cities):
             role_note=note,
             time_zone=city.time_zone,
         )
-        CityMembership.objects.get_or_create(
-            city=city, user=user, defaults={"role": CityMembership.Role.LEAD}
-        )
+        cohort_services.add_official(city, user, role=CityMembership.Role.LEAD, via="demo")
         officials[slug] = user
     return officials
 
@@ -184,8 +178,9 @@ def _challenge(
 
 
 def _proposal(challenge, sme, member, *, solution, price, submit):
-    proposal = Proposal.start(challenge, sme=sme, by=member)
-    proposal.save_answers(
+    proposal = services.start_proposal(challenge, sme=sme, by=member)
+    services.save_proposal_answers(
+        proposal,
         by=member,
         solution=solution,
         approach="A three-month pilot at one site, then a review with the city.",
@@ -196,7 +191,7 @@ def _proposal(challenge, sme, member, *, solution, price, submit):
         currency=challenge.currency,
     )
     if submit:
-        proposal.submit(by=member)
+        services.submit_proposal(proposal, by=member)
     return proposal
 
 
@@ -206,7 +201,7 @@ def _pass_deadline(challenge):
         questions_close=past - timedelta(days=7), submissions_close=past
     )
     challenge.refresh_from_db()
-    challenge.close_if_due()
+    close_challenge(challenge)
 
 
 def seed(out):
@@ -225,8 +220,10 @@ def seed(out):
             tried="sirens that few people hear", **common,
         )  # fmt: skip
         if created:
-            draft.submit_for_approval(by=semarang)
-            draft.send_back(by=staff, comments="Please say how many households are affected.")
+            services.submit_for_approval(draft, by=semarang)
+            services.send_back_challenge(
+                draft, by=staff, comments="Please say how many households are affected."
+            )
 
         # Pending approval, for staff to approve or send back.
         pending, created = _challenge(
@@ -235,7 +232,7 @@ def seed(out):
             tried="fans, which stop when the power does", **{**common, "sectors": ["energy", "construction"]},
         )  # fmt: skip
         if created:
-            pending.submit_for_approval(by=bangkok)
+            services.submit_for_approval(pending, by=bangkok)
 
         # Open: answered and unanswered questions, a shared draft and a submitted proposal.
         market, created = _challenge(
@@ -244,14 +241,16 @@ def seed(out):
             tried="sandbags and pumps that arrive too late", **common,
         )  # fmt: skip
         if created:
-            market.submit_for_approval(by=semarang)
-            market.approve(by=staff)
-            asked = Clarification.ask(
+            services.submit_for_approval(market, by=semarang)
+            services.approve_challenge(market, by=staff)
+            asked = services.ask_question(
                 market, sme=smes["kali-bersih"], by=members["sme.kali"],
                 question="May the solution use the market roof for water storage?",
             )  # fmt: skip
-            asked.publish_answer(by=semarang, answer="Yes; the roof was reinforced in 2023.")
-            Clarification.ask(
+            services.publish_answer(
+                asked, by=semarang, answer="Yes; the roof was reinforced in 2023."
+            )
+            services.ask_question(
                 market, sme=smes["banjir-tech"], by=members["sme.banjir"],
                 question="Is there mains power at the north entrance?",
             )  # fmt: skip
@@ -265,8 +264,8 @@ def seed(out):
             tried="annual dredging", **{**common, "sectors": ["water", "waste"]},
         )  # fmt: skip
         if created:
-            canal.submit_for_approval(by=semarang)
-            canal.approve(by=staff)
+            services.submit_for_approval(canal, by=semarang)
+            services.approve_challenge(canal, by=staff)
             _proposal(canal, smes["banjir-tech"], members["sme.banjir"], solution="Floating trash barriers with a sorting cooperative.", price="350000000", submit=True)  # fmt: skip
             _proposal(canal, smes["kali-bersih"], members["sme.kali"], solution="Constructed wetlands at three outfalls.", price="780000000", submit=True)  # fmt: skip
             _pass_deadline(canal)
@@ -278,11 +277,11 @@ def seed(out):
             tried="thin metal roofs", **{**common, "sectors": ["energy", "construction"], "co_benefits": ["health", "climate"]},
         )  # fmt: skip
         if created:
-            bus.submit_for_approval(by=bangkok)
-            bus.approve(by=staff)
+            services.submit_for_approval(bus, by=bangkok)
+            services.approve_challenge(bus, by=staff)
             _proposal(bus, smes["bangkok-cool-roofs"], members["sme.bangkok"], solution="Cool-roof shelters with misting and shade trees.", price="980000", submit=True)  # fmt: skip
             _pass_deadline(bus)
-            bus.start_evaluation(by=bangkok)
+            services.start_evaluation(bus, by=bangkok)
 
         # Cancelled, with its reason public.
         beach, created = _challenge(
@@ -294,11 +293,11 @@ def seed(out):
             f"official.danang@{DOMAIN}", "Da Nang Official",
             role_note="official, Da Nang: a cancelled challenge", time_zone="Asia/Ho_Chi_Minh",
         )  # fmt: skip
-        CityMembership.objects.get_or_create(city=cities["da-nang"], user=da_nang)
+        cohort_services.add_official(cities["da-nang"], da_nang, via="demo")
         if created:
-            beach.submit_for_approval(by=da_nang)
-            beach.approve(by=staff)
-            beach.cancel(
-                by=da_nang, reason="The province has commissioned a national survey instead."
+            services.submit_for_approval(beach, by=da_nang)
+            services.approve_challenge(beach, by=staff)
+            services.cancel_challenge(
+                beach, by=da_nang, reason="The province has commissioned a national survey instead."
             )
     out.write(f"Challenges: {Challenge.objects.count()} in every state, at /challenges/.\n")

@@ -5,9 +5,12 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from cohorts.models import City, CityMembership, Cohort
+from cohorts import services as cohort_services
+from cohorts.models import City, Cohort
+from smes.models import SME, Sector, SMEMembership
 
 from . import evaluation_services as services
+from . import services as challenge_services
 from .demo_challenges import (
     DOMAIN,
     _challenge,
@@ -15,7 +18,6 @@ from .demo_challenges import (
     _proposal,
     demo_user,
 )
-from .models import SME, Sector, SMEMembership
 
 SLUG = "tambak-lorok-drainage"
 
@@ -60,7 +62,7 @@ def _panel_members(city):
         role_note="official, Semarang, chair of the Tambak Lorok panel: matrix, consensus, award, standstill answer",
         time_zone="Asia/Jakarta",
     )  # fmt: skip
-    CityMembership.objects.get_or_create(city=city, user=chair)
+    cohort_services.add_official(city, chair, via="demo")
     expert = demo_user(
         f"evaluator.expert@{DOMAIN}",
         "Dr Maya Kusuma",
@@ -115,8 +117,8 @@ def seed(out):
         place="Kampung Tambak Lorok", who="3,000 fishing households", tried="raising the road, twice",
     )  # fmt: skip
     if created:
-        challenge.submit_for_approval(by=lead)
-        challenge.approve(by=staff)
+        challenge_services.submit_for_approval(challenge, by=lead)
+        challenge_services.approve_challenge(challenge, by=staff)
         bidders = {
             "banjir-tech": (smes["banjir-tech"], members["sme.banjir"], "Smart pumps driven by tide sensors.", "640000000"),
             "kali-bersih": (smes["kali-bersih"], members["sme.kali"], "Retention ponds under the fish market.", "720000000"),
@@ -127,7 +129,7 @@ def seed(out):
             for slug, (sme, member, text, price) in bidders.items()
         }
         _pass_deadline(challenge)
-        challenge.start_evaluation(by=lead)
+        challenge_services.start_evaluation(challenge, by=lead)
         chair_seat, lead_seat, expert_seat = _panel(challenge, lead, chair, expert)
         services.declare_conflicts(
             expert_seat,

@@ -21,10 +21,9 @@ from django.utils.translation import gettext as _
 from resilience_portal import audit, mail
 from resilience_portal.refusals import Refused
 from resilience_portal.transitions import locked, transition
+from smes.models import SME
 
-from .challenge_services import tell_bidders_cancelled
 from .models import (
-    SME,
     Award,
     Challenge,
     ConflictDeclaration,
@@ -37,6 +36,7 @@ from .models import (
     StandstillQuestion,
 )
 from .models.evaluation import MAX_SCORE, OUTLIER_GAP, one_decimal
+from .services import close_challenge, tell_bidders_cancelled
 
 CLOSED_FOR_CHANGES = (Challenge.Status.AWARDED, Challenge.Status.CANCELLED)
 # Proposals still in the running: neither withdrawn nor disqualified.
@@ -668,7 +668,7 @@ def award_blockers(challenge):
 def record_award(challenge, proposal, *, by, amount, currency, justification):
     """Award the challenge to ``proposal``; every other bidder becomes unsuccessful."""
     _check_chair(challenge, by)
-    challenge.close_if_due()
+    close_challenge(challenge)
     _refuse_if_closed(challenge, "award")
     if proposal.challenge_id != challenge.pk or proposal.status not in IN_THE_RUNNING:
         raise Refused(_("Choose a proposal still in the running."), field="proposal")
@@ -736,7 +736,7 @@ def close_without_award(challenge, *, by, reason):
     _check_chair(challenge, by)
     if not reason.strip():
         raise Refused(_("Give the reason; every bidder will read it."), field="reason")
-    challenge.close_if_due()
+    close_challenge(challenge)
     _refuse_if_closed(challenge, "close_without_award")
     transition(
         challenge,

@@ -16,8 +16,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from smes.models import SME
+
 from .models import (
-    SME,
     Award,
     Challenge,
     Criterion,

@@ -242,6 +242,7 @@ def post_progress_update(
                 size=checked.size,
                 sha256=sha256,
                 uploaded_by=by,
+                scan_status=checked.scan_status,
             )
         audit.record(
             update,

@@ -2,23 +2,21 @@
 
 from celery import shared_task
 
-from . import challenge_services, evaluation_services, pilot_services
+from . import evaluation_services, pilot_services, services
+from .notices import notify_challenge_audience
+
+__all__ = [
+    "close_due_challenges",
+    "flag_late_milestones",
+    "notify_challenge_audience",
+    "record_final_awards",
+]
 
 
 @shared_task
 def close_due_challenges():
     """Beat, every minute: record the close of challenges whose deadline has passed."""
-    return challenge_services.close_due_challenges()
-
-
-@shared_task
-def notify_challenge_audience(challenge_id, kind, *, object_id=None):
-    from .models import Challenge
-
-    challenge = Challenge.objects.filter(pk=challenge_id).select_related("city").first()
-    if challenge is None:
-        return 0
-    return challenge_services.send_notices(challenge, kind, object_id=object_id)
+    return services.close_due_challenges()
 
 
 @shared_task

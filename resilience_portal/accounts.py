@@ -1,16 +1,21 @@
-"""django-allauth adapter: account e-mails in the portal's name, sent by the Celery mail task."""
+"""django-allauth adapter and sign-up form: account e-mails in the portal's name, sent by the
+Celery mail task; addresses that fit the database; a sign-up that does not tell who has an account.
+"""
 
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import mail
+from .forms import validate_email_length
 
 
 def supported_language(code):
@@ -19,6 +24,12 @@ def supported_language(code):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email):
+        # Sign-up and "add an address" both ask here; a longer address would be cut
+        # to the column's width at sign-up, or fail to save when added.
+        validate_email_length(email)
+        return super().clean_email(email)
+
     def send_mail(self, template_prefix, email, context):
         site = SimpleNamespace(
             name=_("Resilience Portal"), domain=urlsplit(settings.SITE_URL).netloc
@@ -52,3 +63,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if language:
             user.language = language
         return super().save_user(request, user, form, commit=commit)
+
+
+class SignupForm(AllauthSignupForm):
+    def try_save(self, request):
+        if self.account_already_exists:
+            # A new account costs a password hash; without one here, a quick answer would
+            # tell whoever asks that the address already has an account. Both paths then
+            # queue one e-mail through the same after-commit task.
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)

@@ -15,3 +15,16 @@ def shared_cache_for_rate_limits(app_configs, **kwargs):
             id="portal.E001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def uploads_scanned_for_viruses(app_configs, **kwargs):
+    if settings.CLAMD_ENABLED:
+        return []
+    return [
+        Error(
+            "CLAMD_ENABLED is off: uploads would be served to others without a virus scan.",
+            hint="Run clamd and set CLAMD_ENABLED=true (with CLAMD_SOCKET or CLAMD_HOST).",
+            id="portal.E002",
+        )
+    ]

@@ -31,6 +31,7 @@ OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-xxxxxx")
 INSTALLED_APPS = [
     "resilience_portal.apps.PortalConfig",
     "cohorts",
+    "smes",
     "procurement",
     "mentorship",
     "casestudies",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "resilience_portal.middleware.StaffSecondFactorMiddleware",
+    "resilience_portal.middleware.PrivateResponsesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -122,6 +126,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 
 ACCOUNT_ADAPTER = "resilience_portal.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "resilience_portal.accounts.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -138,6 +143,10 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("ACCOUNT_RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
     "signup": "20/m/ip",
 }
+# Staff and superusers must add an authenticator app (StaffSecondFactorMiddleware); recovery
+# codes come with it, so a lost phone does not lock anyone out.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Resilience Portal")
 # Behind a reverse proxy the rate limits must key on the client, not the proxy.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
@@ -226,7 +235,23 @@ CELERY_BEAT_SCHEDULE: dict = {
     "record-final-awards": {"task": "procurement.tasks.record_final_awards", "schedule": 300.0},
     # Pilots: tell the city's officials of each milestone that fell late, once.
     "flag-late-milestones": {"task": "procurement.tasks.flag_late_milestones", "schedule": 3600.0},
+    # Uploads that arrived while the virus scanner was down wait for it here.
+    "rescan-held-uploads": {
+        "task": "resilience_portal.tasks.rescan_held_uploads",
+        "schedule": 300.0,
+    },
 }
+
+# Virus scanning of uploads by clamd: a unix socket, or a host and port when CLAMD_HOST is set.
+# Off only where DEBUG is on (``make run`` has no clamd); off means files are not scanned.
+CLAMD_ENABLED = env.bool("CLAMD_ENABLED", default=not DEBUG)
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="/var/run/clamav/clamd.ctl")
+CLAMD_HOST = env.str("CLAMD_HOST", default="")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
+# An amendment that changes what bidders answer (criteria, problem, outcomes) leaves them at
+# least this many days before the deadline, so bids cannot be opened right after a rule change.
+CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS = env.int("CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS", default=5)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -35,3 +35,11 @@ def send_email(*, subject, body, to, html=None, headers=None, from_email=None):
     if html:
         message.attach_alternative(html, "text/html")
     message.send()
+
+
+@shared_task
+def rescan_held_uploads():
+    """Scan the uploads held while the virus scanner was down; idempotent."""
+    from .scanning import rescan_held
+
+    return rescan_held()

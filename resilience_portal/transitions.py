@@ -35,6 +35,7 @@ def transition(
     details=None,
     then=None,
     status_field="status",
+    refusal=None,
 ):
     """Move ``obj`` to status ``to`` and return the saved row.
 
@@ -45,12 +46,16 @@ def transition(
     - ``action``, ``message``, ``details``: the audit entry.
     - ``then(row)``: runs inside the transaction after the save, to queue e-mail
       (``mail.send_templated`` sends after commit) or follow-on work.
+    - ``refusal``: the words when the status is not one of ``allowed_from``, where the act
+      can say it better than the generic sentence ("Only a draft can be submitted.").
 
     ``obj`` itself is updated with the saved values, so the caller's instance stays current.
     """
     with locked(obj) as row:
         current = getattr(row, status_field)
         if current not in allowed_from:
+            if refusal is not None:
+                raise Refused(refusal)
             status_display = getattr(row, f"get_{status_field}_display", lambda: current)()
             raise Refused(
                 _("This cannot be done while the status is “%(status)s”.")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("cohorts.urls")),
+    path("", include("smes.urls")),
     path("", include("procurement.urls")),
     path("", include("mentorship.urls")),
     path("", include("casestudies.urls")),

@@ -5,9 +5,9 @@ import uuid
 import pytest
 from django.contrib.auth.models import Group
 
-from procurement.models import Sector
-from procurement.sectors import SectorCode
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
+from smes.models import Sector
+from smes.sectors import SectorCode
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 
 
@@ -60,3 +60,95 @@ def _rows_from_data_migrations(request):
     Group.objects.get_or_create(name=PROGRAMME_STAFF_GROUP)
     for code, _label in SectorCode.CHOICES:
         Sector.objects.get_or_create(code=code)
+
+
+# --- Virus scanning: a real clamd with a signature database of our own --------------------------
+
+# The EICAR test file: harmless, and recognised as a "virus" by every scanner by convention.
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+@pytest.fixture(scope="session")
+def clamd_socket(tmp_path_factory):
+    """Start clamd once per run on a unix socket in a temporary folder. No signatures can be
+    downloaded here, so its database is one signature we write: EICAR, anywhere in a file."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    binary = shutil.which("clamd") or shutil.which("clamd", path="/usr/sbin")
+    if binary is None:
+        pytest.fail("clamd is not installed: run `make test`, which installs clamav-daemon.")
+    folder = tmp_path_factory.mktemp("clamd")
+    (folder / "db").mkdir()
+    (folder / "db" / "eicar.ndb").write_text(f"Eicar-Test-Signature:0:*:{EICAR.hex()}\n")
+    path = folder / "clamd.sock"
+    config = folder / "clamd.conf"
+    config.write_text(
+        f"LocalSocket {path}\nDatabaseDirectory {folder / 'db'}\nTemporaryDirectory {folder}\n"
+        f"LogFile {folder / 'clamd.log'}\nPidFile {folder / 'clamd.pid'}\nForeground yes\n"
+    )
+    process = subprocess.Popen(
+        [binary, f"--config-file={config}"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with socket.socket(socket.AF_UNIX) as probe:
+                probe.connect(str(path))
+                probe.sendall(b"zPING\0")
+                if probe.recv(16).startswith(b"PONG"):
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log = (folder / "clamd.log").read_text() if (folder / "clamd.log").exists() else ""
+            pytest.fail(f"clamd did not start:\n{log}")
+        time.sleep(0.2)
+    yield str(path)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def clamd(settings, clamd_socket):
+    """Scanning on, against the running clamd."""
+    settings.CLAMD_ENABLED = True
+    settings.CLAMD_HOST = ""
+    settings.CLAMD_SOCKET = clamd_socket
+    settings.CLAMD_TIMEOUT = 10.0
+    return clamd_socket
+
+
+@pytest.fixture
+def clamd_down(settings, tmp_path):
+    """Scanning on, with the scanner unreachable (a socket no daemon listens on)."""
+    settings.CLAMD_ENABLED = True
+    settings.CLAMD_HOST = ""
+    settings.CLAMD_SOCKET = str(tmp_path / "no-clamd.sock")
+    settings.CLAMD_TIMEOUT = 1.0
+
+
+# --- A real Celery worker on the real Redis broker -----------------------------------------------
+
+
+@pytest.fixture
+def celery_worker_queue(settings):
+    """A Celery worker (in this process) on a queue of this test's own, so parallel runs cannot
+    take its messages; every task sent during the test goes there instead of running eagerly."""
+    from celery.contrib.testing.worker import start_worker
+
+    from resilience_portal.celery import app
+
+    name = f"test-{uuid.uuid4().hex}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = name
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = name
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, queues=[name]):
+            yield name
+    finally:
+        app.conf.task_default_queue = "celery"
+        app.conf.task_always_eager = True

@@ -1,13 +1,32 @@
 """Factories shared by the whole suite."""
 
+import time
+from datetime import timedelta
+from decimal import Decimal
+
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from cohorts.models import City, CityMembership, Cohort
-from procurement.models import SME, SMEMembership
+from cohorts.models import (
+    City,
+    CityApplication,
+    CityMembership,
+    Cohort,
+    Review,
+    SelectionCriterion,
+)
+from procurement.models import Challenge, Criterion, Proposal
 from resilience_portal.models import User
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
+from resilience_portal.scanning import ScanStatus
+from smes.models import SME, Sector, SMEDocument, SMEMembership
 
 PASSWORD = "a-long-and-unusual-passphrase"
 
@@ -26,6 +45,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         """Users can sign in at once unless built with ``verified=False``."""
         if create and extracted is not False:
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def second_factor(user, create, extracted, **kwargs):
+        """Staff and superusers come with an authenticator app (the portal requires one) unless
+        built with ``second_factor=False``; see ``add_second_factor`` below."""
+        if create and extracted is not False and (user.is_staff or user.is_superuser):
+            add_second_factor(user)
 
 
 class StaffFactory(UserFactory):
@@ -55,6 +81,9 @@ class CityMembershipFactory(factory.django.DjangoModelFactory):
     city = factory.SubFactory(CityFactory)
     user = factory.SubFactory(UserFactory)
     role = CityMembership.Role.MEMBER
+    # A membership in a test means an official, as before requests needed review;
+    # a request awaiting review says status=PENDING.
+    status = CityMembership.Status.VERIFIED
 
 
 class CohortFactory(factory.django.DjangoModelFactory):
@@ -88,13 +117,6 @@ class SMEMembershipFactory(factory.django.DjangoModelFactory):
 
 
 # --- cohorts: criteria, applications, reviews ------------------------------------------------
-# Imported here, not at the top, so that each capability's factories stay one block.
-
-from datetime import timedelta  # noqa: E402
-
-from django.utils import timezone  # noqa: E402
-
-from cohorts.models import CityApplication, Review, SelectionCriterion  # noqa: E402
 
 
 class OpenCohortFactory(CohortFactory):
@@ -110,11 +132,11 @@ class OpenCohortFactory(CohortFactory):
     @factory.post_generation
     def criteria(cohort, create, extracted, **kwargs):
         if create and extracted is not False:
-            for position, (name, weight) in enumerate(
+            for order, (name, weight) in enumerate(
                 [("Resilience need", 40), ("Procurement readiness", 30), ("SME ecosystem", 30)]
             ):
                 SelectionCriterion.objects.create(
-                    cohort=cohort, name=name, weight=weight, position=position
+                    cohort=cohort, name=name, weight=weight, order=order
                 )
 
 
@@ -144,6 +166,7 @@ class CityApplicationFactory(factory.django.DjangoModelFactory):
     sme_ecosystem = "An incubator and two business associations."
     leadership_commitment = "The mayor sponsors the programme."
     leadership_letter = factory.django.FileField(filename="letter.pdf", data=LEADERSHIP_LETTER)
+    leadership_letter_scan_status = ScanStatus.CLEAN
 
 
 class SubmittedApplicationFactory(CityApplicationFactory):
@@ -171,8 +194,6 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def pdf_upload(name="certificate.pdf", content=PDF_BYTES):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
@@ -189,10 +210,6 @@ class CompleteSMEFactory(SMEFactory):
 
     @factory.post_generation
     def complete(sme, create, extracted, **kwargs):
-        from django.core.files.base import ContentFile
-
-        from procurement.models import Sector, SMEDocument
-
         if not create:
             return
         sme.sectors.add(Sector.objects.get(code="water"))
@@ -203,21 +220,15 @@ class CompleteSMEFactory(SMEFactory):
             original_name="certificate.pdf",
             content_type="application/pdf",
             size=len(PDF_BYTES),
+            scan_status=ScanStatus.CLEAN,
         )
 
 
 # --- Challenges and proposals -------------------------------------------------------------
 
-import datetime as _datetime  # noqa: E402
-from decimal import Decimal  # noqa: E402
-
-from django.utils import timezone as _timezone  # noqa: E402
-
-from procurement.models import Challenge, Criterion, Proposal, Sector  # noqa: E402
-
 
 def _days(days):
-    return _timezone.now() + _datetime.timedelta(days=days)
+    return timezone.now() + timedelta(days=days)
 
 
 class ChallengeFactory(factory.django.DjangoModelFactory):
@@ -241,7 +252,7 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
     submissions_close = factory.LazyFunction(lambda: _days(20))
     award_expected = factory.LazyFunction(lambda: _days(40))
     status = Challenge.Status.PUBLISHED
-    published_at = factory.LazyFunction(_timezone.now)
+    published_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def in_cohort(challenge, create, extracted, **kwargs):
@@ -296,6 +307,28 @@ def member_of(sme, **kwargs):
     return SMEMembershipFactory(sme=sme, **kwargs).user
 
 
+# --- Second factor for staff: an authenticator app with a known secret, and recovery codes ----
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def add_second_factor(user, secret=TOTP_SECRET):
+    """Give ``user`` an authenticator app with ``secret`` and a set of recovery codes."""
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+
+
+def totp_code(secret=TOTP_SECRET, *, at=None):
+    """The code an authenticator app with ``secret`` shows now (or at the Unix time ``at``)."""
+    return format_hotp_value(hotp_value(secret, int(at or time.time()) // 30))
+
+
+def recovery_codes(user):
+    """The unused recovery codes of ``user``."""
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+    return RecoveryCodes(authenticator).get_unused_codes()
+
+
 # --- Evaluation: panels, declarations, scores ---------------------------------------------
 
 from procurement.models import ConflictDeclaration, PanelSeat, Score  # noqa: E402
@@ -335,7 +368,7 @@ def declare(seat, *, conflicts=()):
         ConflictDeclaration(seat=seat, sme=sme, conflicted=sme.pk in conflicted, note="")
         for sme in bidders
     )
-    seat.conflicts_declared_at = _timezone.now()
+    seat.conflicts_declared_at = timezone.now()
     seat.save(update_fields=["conflicts_declared_at"])
     return seat
 
@@ -358,7 +391,7 @@ def score_all(seat, value=7, *, submit=True, values=None):
         for criterion in criteria
     )
     if submit:
-        seat.scores_submitted_at = _timezone.now()
+        seat.scores_submitted_at = timezone.now()
         seat.save(update_fields=["scores_submitted_at"])
     return seat
 
@@ -386,7 +419,7 @@ def award_for(challenge=None, *, final=True, proposal=None, amount=Decimal("2400
         justification="Best value for the market traders.",
         bidders=Proposal.objects.filter(challenge=challenge).count(),
         decided_at=decided,
-        standstill_ends_at=decided + _datetime.timedelta(days=10),
+        standstill_ends_at=decided + timedelta(days=10),
     )
 
 

@@ -1,10 +1,9 @@
 """The cohorts app's models, one module per part of the domain."""
 
 from .application import LETTER_MAX_BYTES, CityApplication
-from .city import City, CityMembership
+from .city import City, CityMembership, awaits_verification
 from .cohort import Cohort, SelectionCriterion
 from .invitation import CityInvitation
-from .refusal import Refused
 from .review import MAX_SCORE, CriterionScore, Review
 
 __all__ = [
@@ -16,7 +15,7 @@ __all__ = [
     "CityMembership",
     "Cohort",
     "CriterionScore",
-    "Refused",
     "Review",
     "SelectionCriterion",
+    "awaits_verification",
 ]

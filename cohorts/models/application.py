@@ -3,18 +3,16 @@
 import uuid
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from resilience_portal import audit, mail
+from resilience_portal import scanning
 from resilience_portal.permissions import is_programme_staff
 from resilience_portal.storage import private_storage
 
 from .city import City
 from .cohort import Cohort
-from .refusal import Refused
 
 LETTER_MAX_BYTES = 5 * 1024 * 1024
 
@@ -26,13 +24,13 @@ def letter_path(instance, filename):
 
 class CityApplicationQuerySet(models.QuerySet):
     def of_cities_of(self, user):
-        return self.filter(city__in=City.objects.filter(memberships__user=user))
+        return self.filter(city__in=City.objects.represented_by(user))
 
     def visible_to(self, user):
         """A city's officials see its applications; staff see those that were ever submitted."""
         if not user.is_authenticated:
             return self.none()
-        own = models.Q(city__in=City.objects.filter(memberships__user=user))
+        own = models.Q(city__in=City.objects.represented_by(user))
         if is_programme_staff(user):
             return self.filter(own | models.Q(submitted_at__isnull=False))
         return self.filter(own)
@@ -96,6 +94,10 @@ class CityApplication(models.Model):
         upload_to=letter_path,
         blank=True,
     )
+    leadership_letter_scan_status = scanning.status_field(_("letter's virus scan"))
+    leadership_letter_uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -132,9 +134,23 @@ class CityApplication(models.Model):
     def get_absolute_url(self):
         return reverse("cohorts:application", kwargs={"pk": self.pk})
 
+    RESULTS = (Status.SELECTED, Status.WAITLISTED, Status.DECLINED)
+    WITHDRAWABLE = (Status.DRAFT, Status.SUBMITTED)
+    # What a draft save may write: the answers, never the status another request may have moved.
+    DRAFT_FIELDS = [field for field, _label in SECTIONS] + ["leadership_letter", "updated_at"]
+
     @property
     def is_editable(self):
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_under_review(self):
+        return self.status == self.Status.UNDER_REVIEW
+
+    @property
+    def has_result(self):
+        """The selection is confirmed and this application's outcome is final."""
+        return self.status in self.RESULTS
 
     @property
     def decision_label(self):
@@ -143,7 +159,13 @@ class CityApplication(models.Model):
 
     @property
     def can_be_withdrawn(self):
-        return self.status in (self.Status.DRAFT, self.Status.SUBMITTED)
+        return self.status in self.WITHDRAWABLE
+
+    def can_edit(self, user):
+        return self.is_editable and self.city.has_official(user)
+
+    def can_withdraw(self, user):
+        return self.can_be_withdrawn and self.city.has_official(user)
 
     def sections(self):
         return [(label, getattr(self, field)) for field, label in self.SECTIONS]
@@ -155,101 +177,12 @@ class CityApplication(models.Model):
         return missing
 
     def officials(self):
-        return [m.user for m in self.city.memberships.select_related("user")]
+        return [m.user for m in self.city.memberships.verified().select_related("user")]
 
-    def tell_officials(self, template_prefix):
-        """E-mail each of the city's officials, in their own language, after commit."""
-        for official in self.officials():
-            mail.send_templated(
-                template_prefix,
-                to=official.email,
-                context={"application": self, "name": official, "site_url": settings.SITE_URL},
-                language=official.language,
-            )
 
-    @classmethod
-    def start(cls, *, cohort, city, by, now=None):
-        """Open (or find) the city's draft for this cohort; only while the window is open."""
-        if not city.has_official(by):
-            raise Refused(_("Only the city's officials can apply on its behalf."))
-        existing = cls.objects.filter(cohort=cohort, city=city).first()
-        if existing:
-            return existing
-        if not cohort.accepts_applications(now=now):
-            raise Refused(_("This cohort is not accepting applications."))
-        with transaction.atomic():
-            application, created = cls.objects.get_or_create(
-                cohort=cohort, city=city, defaults={"created_by": by}
-            )
-            if created:
-                audit.record(application, "application.started", actor=by)
-        return application
-
-    # What a draft save may write: the answers, never the status another request may have moved.
-    DRAFT_FIELDS = [field for field, _label in SECTIONS] + ["leadership_letter", "updated_at"]
-
-    def _locked_status(self):
-        return (
-            CityApplication.objects.select_for_update()
-            .values_list("status", flat=True)
-            .get(pk=self.pk)
-        )
-
-    def save_draft(self, *, by, changed=()):
-        with transaction.atomic():
-            # Read under lock: a colleague may have submitted or withdrawn since the page loaded.
-            if self._locked_status() != self.Status.DRAFT:
-                raise Refused(_("Only a draft can be edited."))
-            # Only what this person changed: a colleague may have saved other answers meanwhile.
-            fields = [field for field in changed if field in self.DRAFT_FIELDS]
-            self.save(update_fields=[*fields, "updated_at"])
-            audit.record(self, "application.saved", actor=by, fields=sorted(changed))
-
-    def submit(self, *, by, now=None):
-        """Submit the draft; refused after the window closes, leaving the draft as it was."""
-        now = now or timezone.now()
-        with transaction.atomic():
-            locked = CityApplication.objects.select_related("cohort").select_for_update(
-                of=("self",)
-            )
-            current = locked.get(pk=self.pk)
-            if current.status != self.Status.DRAFT:
-                raise Refused(_("Only a draft can be submitted."))
-            if not current.cohort.accepts_applications(now=now):
-                raise Refused(
-                    _("The application window is closed; your draft is saved but not submitted.")
-                )
-            missing = current.missing_for_submission()
-            if missing:
-                raise Refused(
-                    _("Complete these parts before submitting: %(parts)s.")
-                    % {"parts": ", ".join(missing)}
-                )
-            self.status = self.Status.SUBMITTED
-            self.submitted_at = now
-            self.save(update_fields=["status", "submitted_at", "updated_at"])
-            audit.record(self, "application.submitted", actor=by)
-            self.tell_officials("cohorts_submitted")
-
-    def withdraw(self, *, by):
-        with transaction.atomic():
-            # Read under lock: staff may have started the review since the page loaded.
-            self.status = self._locked_status()
-            if not self.can_be_withdrawn:
-                raise Refused(_("An application under review or decided cannot be withdrawn."))
-            self.status = self.Status.WITHDRAWN
-            self.save(update_fields=["status", "updated_at"])
-            audit.record(self, "application.withdrawn", actor=by)
-
-    def start_review(self, *, by):
-        if self.status != self.Status.SUBMITTED:
-            raise Refused(_("Only a submitted application can go under review."))
-        with transaction.atomic():
-            self.status = self.Status.UNDER_REVIEW
-            self.save(update_fields=["status", "updated_at"])
-            audit.record(self, "application.review_started", actor=by)
-
-    def record_decision(self, decision, *, by, note=""):
-        from cohorts.services import record_decision
-
-        return record_decision(self, decision, by=by, note=note)
+scanning.register(
+    CityApplication,
+    file_field="leadership_letter",
+    status_field="leadership_letter_scan_status",
+    uploader_field="leadership_letter_uploaded_by",
+)

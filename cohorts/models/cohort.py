@@ -1,15 +1,13 @@
 """A cohort: one programme round, its application window and its weighted selection criteria."""
 
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from resilience_portal import audit
 from resilience_portal.permissions import is_programme_staff
 
 from .city import City
-from .refusal import Refused
 
 
 class CohortQuerySet(models.QuerySet):
@@ -89,68 +87,9 @@ class Cohort(models.Model):
     def criteria_editable(self):
         return self.status in (self.Status.DRAFT, self.Status.OPEN)
 
-    @property
-    def total_weight(self):
-        return sum(criterion.weight for criterion in self.criteria.all())
-
-    def open_for_applications(self, *, by):
-        if self.status != self.Status.DRAFT:
-            raise Refused(_("Only a draft cohort can be opened."))
-        if not (self.applications_open and self.applications_close):
-            raise Refused(_("Set the application window before opening the cohort."))
-        if not self.criteria.exists():
-            raise Refused(_("Add at least one selection criterion before opening the cohort."))
-        with transaction.atomic():
-            self.status = self.Status.OPEN
-            self.save(update_fields=["status"])
-            audit.record(self, "cohort.opened", actor=by)
-
-    def start_review(self, *, by, now=None):
-        """Close intake: every submitted application moves under review."""
-        from .application import CityApplication
-
-        if self.status != self.Status.OPEN:
-            raise Refused(_("Only an open cohort can move to review."))
-        if not self.window_has_closed(now=now):
-            raise Refused(_("The application window has not closed yet."))
-        with transaction.atomic():
-            self.status = self.Status.REVIEWING
-            self.save(update_fields=["status"])
-            audit.record(self, "cohort.review_started", actor=by)
-            # Locked so that an application withdrawn at this moment stays withdrawn.
-            submitted = self.applications.select_for_update().filter(
-                status=CityApplication.Status.SUBMITTED
-            )
-            for application in submitted:
-                application.start_review(by=by)
-
-    def start_running(self, *, by):
-        """The selected cities begin the programme: sessions, challenges, mentoring."""
-        self._move(self.Status.SELECTED, self.Status.RUNNING, "cohort.running", by=by)
-
-    def close(self, *, by):
-        """The programme round is over; the cohort stays on the public page as a record."""
-        self._move(self.Status.RUNNING, self.Status.CLOSED, "cohort.closed", by=by)
-
-    def _move(self, from_status, to_status, action, *, by):
-        with transaction.atomic():
-            locked = Cohort.objects.select_for_update().get(pk=self.pk)
-            if locked.status != from_status:
-                raise Refused(
-                    _("Only a cohort whose status is “%(status)s” can move on to “%(next)s”.")
-                    % {
-                        "status": self.Status(from_status).label,
-                        "next": self.Status(to_status).label,
-                    }
-                )
-            self.status = to_status
-            self.save(update_fields=["status"])
-            audit.record(self, action, actor=by)
-
-    def confirm_selection(self, *, by):
-        from cohorts.services import confirm_selection
-
-        return confirm_selection(self, by=by)
+    def is_deciding(self):
+        """Staff record decisions, and reviewers score, while the cohort is in review."""
+        return self.status == self.Status.REVIEWING
 
 
 class SelectionCriterion(models.Model):
@@ -160,12 +99,12 @@ class SelectionCriterion(models.Model):
     name = models.CharField(_("criterion"), max_length=120)
     description = models.TextField(_("what reviewers look for"), blank=True)
     weight = models.PositiveSmallIntegerField(_("weight"), default=25)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         verbose_name = _("selection criterion")
         verbose_name_plural = _("selection criteria")
-        ordering = ["position", "id"]
+        ordering = ["order", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(weight__gte=1, weight__lte=100),

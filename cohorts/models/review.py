@@ -2,16 +2,11 @@
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from resilience_portal import audit
-from resilience_portal.permissions import is_programme_staff
 
 from .application import CityApplication
 from .cohort import SelectionCriterion
-from .refusal import Refused
 
 MAX_SCORE = 5
 
@@ -50,62 +45,6 @@ class Review(models.Model):
     def is_submitted(self):
         return self.submitted_at is not None
 
-    @classmethod
-    def for_reviewer(cls, application, user):
-        """The reviewer's own review of ``application``, opened on first use."""
-        if not is_programme_staff(user):
-            raise Refused(_("Only programme staff review applications."))
-        if application.status != CityApplication.Status.UNDER_REVIEW:
-            raise Refused(_("This application is not under review."))
-        if application.city.has_official(user):
-            raise Refused(_("You are an official of this city: you cannot review its application."))
-        review, _created = cls.objects.get_or_create(application=application, reviewer=user)
-        return review
-
-    def _check_open(self):
-        if self.conflict_declared:
-            raise Refused(_("You declared a conflict of interest: you cannot score this city."))
-        if self.is_submitted:
-            raise Refused(_("Your review is already submitted."))
-
-    def declare_conflict(self, *, note=""):
-        if self.is_submitted:
-            raise Refused(_("Your review is already submitted."))
-        with transaction.atomic():
-            self.conflict_declared = True
-            self.conflict_note = note
-            self.save(update_fields=["conflict_declared", "conflict_note", "updated_at"])
-            self.scores.all().delete()
-            audit.record(self.application, "review.conflict_declared", actor=self.reviewer)
-
-    def save_scores(self, scores):
-        """``scores`` maps criterion id to (score 0-5, comment)."""
-        self._check_open()
-        criteria = {c.id: c for c in self.application.cohort.criteria.all()}
-        with transaction.atomic():
-            for criterion_id, (score, comment) in scores.items():
-                if criterion_id not in criteria:
-                    raise Refused(_("That criterion is not one of this cohort's."))
-                if score is not None and not 0 <= score <= MAX_SCORE:
-                    raise Refused(_("Scores run from 0 to 5."))
-                CriterionScore.objects.update_or_create(
-                    review=self,
-                    criterion=criteria[criterion_id],
-                    defaults={"score": score, "comment": comment},
-                )
-            self.save(update_fields=["updated_at"])
-
-    def submit(self):
-        self._check_open()
-        criteria = set(self.application.cohort.criteria.values_list("id", flat=True))
-        scored = set(self.scores.filter(score__isnull=False).values_list("criterion_id", flat=True))
-        if criteria - scored:
-            raise Refused(_("Score every criterion before submitting your review."))
-        with transaction.atomic():
-            self.submitted_at = timezone.now()
-            self.save(update_fields=["submitted_at", "updated_at"])
-            audit.record(self.application, "review.submitted", actor=self.reviewer)
-
     def weighted_score(self):
         """The weighted mean (0-5) of this review's scores; uses prefetched scores if present."""
         total = weights = 0
@@ -130,7 +69,7 @@ class CriterionScore(models.Model):
     class Meta:
         verbose_name = _("criterion score")
         verbose_name_plural = _("criterion scores")
-        ordering = ["criterion__position", "criterion_id"]
+        ordering = ["criterion__order", "criterion_id"]
         constraints = [
             models.UniqueConstraint(fields=["review", "criterion"], name="score_one_per_criterion"),
             models.CheckConstraint(

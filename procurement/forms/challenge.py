@@ -9,15 +9,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City, Cohort
+from resilience_portal.forms import ModelMultipleIdChoiceField
+from resilience_portal.text import NameField
+from resilience_portal.widgets import DateTimeLocalInput
+from smes.models import SME, Sector
 
-from ..models import SME, Challenge, CoBenefit, Criterion, Sector
+from ..models import Challenge, CoBenefit, Criterion
 from ..models.challenge import PUBLIC_STATUSES
 
 TIMELINE_FIELDS = ("questions_close", "submissions_close", "award_expected")
-
-
-def local_input():
-    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def in_city_zone(value, city):
@@ -34,7 +34,7 @@ class ChallengeForm(forms.ModelForm):
         required=False,
         help_text=_("What else the city hopes a solution brings besides solving the problem."),
     )
-    sectors = forms.ModelMultipleChoiceField(
+    sectors = ModelMultipleIdChoiceField(
         label=_("Sectors"),
         queryset=Sector.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -60,6 +60,7 @@ class ChallengeForm(forms.ModelForm):
             "eligibility_notes",
             *TIMELINE_FIELDS,
         ]
+        field_classes = {"title": NameField}
         help_texts = {
             "title": _(
                 "A short question or goal, e.g. 'Keep market traders trading during floods'."
@@ -89,7 +90,7 @@ class ChallengeForm(forms.ModelForm):
             "problem_statement": forms.Textarea(attrs={"rows": 8}),
             "desired_outcomes": forms.Textarea(attrs={"rows": 4}),
             "eligibility_notes": forms.Textarea(attrs={"rows": 2}),
-            **{name: local_input() for name in TIMELINE_FIELDS},
+            **{name: DateTimeLocalInput() for name in TIMELINE_FIELDS},
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -98,7 +99,7 @@ class ChallengeForm(forms.ModelForm):
         for name in ("budget_min", "budget_max"):
             self.fields[name].validators.append(MinValueValidator(0))
             self.fields[name].widget.attrs["min"] = "0"
-        cities = City.objects.filter(memberships__user=user, cohorts__isnull=False).distinct()
+        cities = City.objects.represented_by(user).filter(cohorts__isnull=False).distinct()
         self.fields["city"].queryset = cities
         self.fields["cohort"].queryset = Cohort.objects.filter(cities__in=cities).distinct()
         if self.instance.pk:
@@ -176,6 +177,7 @@ class CriterionModelForm(forms.ModelForm):
     class Meta:
         model = Criterion
         fields = ["name", "description", "weight"]
+        field_classes = {"name": NameField}
 
 
 CriterionFormSet = inlineformset_factory(
@@ -192,7 +194,7 @@ CriterionFormSet = inlineformset_factory(
 
 
 class CriterionForm(forms.Form):
-    name = forms.CharField(label=_("Criterion"), max_length=160)
+    name = NameField(label=_("Criterion"), max_length=160)
     description = forms.CharField(
         label=_("What the panel looks for"),
         required=False,
@@ -231,8 +233,10 @@ class AmendmentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Published with today's date and e-mailed to every SME with a proposal."),
     )
-    questions_close = forms.DateTimeField(label=_("Questions close"), widget=local_input())
-    submissions_close = forms.DateTimeField(label=_("Submissions close"), widget=local_input())
+    questions_close = forms.DateTimeField(label=_("Questions close"), widget=DateTimeLocalInput())
+    submissions_close = forms.DateTimeField(
+        label=_("Submissions close"), widget=DateTimeLocalInput()
+    )
 
     def __init__(self, *args, challenge, **kwargs):
         super().__init__(*args, **kwargs)
@@ -312,17 +316,17 @@ class ChallengeFilterForm(forms.Form):
     closing_soon = forms.BooleanField(label=_("Closing within 14 days"), required=False)
 
     def filter(self, challenges):
-        if not self.is_valid():
-            return challenges
-        data = self.cleaned_data
-        if data["city"]:
+        """Apply every valid filter; an invalid one shows its error on the form and is left out."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        if data.get("city"):
             challenges = challenges.filter(city=data["city"])
-        if data["co_benefit"]:
+        if data.get("co_benefit"):
             challenges = challenges.filter(co_benefits__icontains=f'"{data["co_benefit"]}"')
-        if data["sector"]:
+        if data.get("sector"):
             challenges = challenges.filter(sectors=data["sector"])
-        if data["status"]:
-            challenges = challenges.filter(status=data["status"])
-        if data["closing_soon"]:
+        if data.get("status"):
+            challenges = challenges.in_status_now(data["status"])
+        if data.get("closing_soon"):
             challenges = challenges & Challenge.objects.closing_soon()
         return challenges

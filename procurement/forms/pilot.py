@@ -7,8 +7,9 @@ size and a safe name; the path they are stored under never comes from the upload
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from resilience_portal.uploads import DOCUMENT_KINDS, UploadField
+
 from ..models import Indicator, Milestone
-from ..uploads import DOCUMENT_KINDS, UploadField
 
 EVIDENCE_FIELDS = ("evidence_1", "evidence_2", "evidence_3")
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024

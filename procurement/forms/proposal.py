@@ -1,6 +1,6 @@
 """Forms SMEs fill in for proposals, and the upload form for proposal and challenge documents.
 
-Every file goes through the portal's one upload check (``procurement.uploads``): type by
+Every file goes through the portal's one upload check (``resilience_portal.uploads``): type by
 content, size, safe name. The form adds the SHA-256 a receipt or an audit entry records.
 """
 
@@ -9,9 +9,10 @@ import hashlib
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from resilience_portal.uploads import DOCUMENT_KINDS, UploadField
+
 from ..models import Proposal
 from ..models.proposal import ANSWER_FIELDS
-from ..uploads import DOCUMENT_KINDS, UploadField
 
 # Proposals carry plans and drawings: twice the registry's default for letters and certificates.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -26,6 +27,7 @@ class UploadForm(forms.Form):
         self.content_type = checked.kind.content_type
         # Only the visible label comes from the uploader, made safe; storage paths never do.
         self.display_name = checked.safe_name
+        self.scan_status = checked.scan_status
         digest = hashlib.sha256()
         upload.seek(0)
         for chunk in upload.chunks():

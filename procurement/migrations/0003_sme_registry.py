@@ -2,7 +2,7 @@
 
 import django.contrib.postgres.search
 import django.db.models.deletion
-import procurement.models.sme
+import smes.models
 from django.conf import settings
 import resilience_portal.storage
 from django.db import migrations, models
@@ -12,13 +12,13 @@ def fill_registration_keys(apps, schema_editor):
     """Existing SMEs get their normalised registration number before it must be unique."""
     SME = apps.get_model("procurement", "SME")
     for sme in SME.objects.all().only("pk", "registration_number", "country"):
-        sme.registration_key = procurement.models.sme.normalise_registration_number(
+        sme.registration_key = smes.models.normalise_registration_number(
             sme.registration_number
         )
         sme.country = sme.country.upper()
         sme.save(update_fields=["registration_key", "country"])
     if schema_editor.connection.vendor == "postgresql":
-        SME.objects.update(search_vector=procurement.models.sme.search_vector_expression())
+        SME.objects.update(search_vector=smes.models.search_vector_expression())
 
 
 class Migration(migrations.Migration):
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('registration', 'Business registration certificate'), ('other', 'Other supporting document')], max_length=16, verbose_name='document')),
-                ('file', models.FileField(max_length=200, storage=resilience_portal.storage.private_storage, upload_to=procurement.models.sme.document_path)),
+                ('file', models.FileField(max_length=200, storage=resilience_portal.storage.private_storage, upload_to=smes.models.document_path)),
                 ('original_name', models.CharField(max_length=120)),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveIntegerField()),
@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
         migrations.RunPython(fill_registration_keys, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='sme',
-            index=procurement.models.sme.SearchIndex(fields=['search_vector'], name='sme_search_vector_gin'),
+            index=smes.models.SearchIndex(fields=['search_vector'], name='sme_search_vector_gin'),
         ),
         migrations.AddIndex(
             model_name='sme',

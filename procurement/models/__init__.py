@@ -1,13 +1,13 @@
 """Procurement's models, one module per part of the domain."""
 
 from .challenge import (
+    CANCELLABLE_STATUSES,
     Amendment,
     Challenge,
     ChallengeAttachment,
     Clarification,
     CoBenefit,
     Criterion,
-    TransitionRefused,
 )
 from .evaluation import (
     Award,
@@ -30,24 +30,17 @@ from .pilot import (
     ProgressUpdate,
 )
 from .proposal import (
+    ANSWER_FIELDS,
     ChallengeNotice,
     Proposal,
     ProposalAttachment,
     ProposalVersion,
 )
-from .sme import (
-    SME,
-    RevenueChange,
-    Sector,
-    SizeClass,
-    SMEDocument,
-    SMEInvitation,
-    SMEMembership,
-)
 
 __all__ = [
+    "ANSWER_FIELDS",
+    "CANCELLABLE_STATUSES",
     "KPI",
-    "SME",
     "Amendment",
     "Award",
     "Challenge",
@@ -71,13 +64,6 @@ __all__ = [
     "Proposal",
     "ProposalAttachment",
     "ProposalVersion",
-    "RevenueChange",
-    "SMEDocument",
-    "SMEInvitation",
-    "SMEMembership",
     "Score",
-    "Sector",
-    "SizeClass",
     "StandstillQuestion",
-    "TransitionRefused",
 ]

@@ -3,7 +3,9 @@
 A challenge moves draft → pending approval → published → closed → evaluating →
 awarded / cancelled. The deadline is enforced by comparing the server clock with
 ``submissions_close`` whenever a request arrives; the recorded ``closed`` status
-follows it (beat task and first access) but never decides anything on its own.
+follows it (the beat task, or the next act on the challenge) but never decides anything
+on its own: pages read ``status_now()``, so they stay right while the beat is down, and
+no page writes.
 """
 
 from datetime import timedelta
@@ -11,17 +13,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models, transaction
-from django.db.models import Q, Sum
+from django.db import models
+from django.db.models import Exists, Max, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City, CityMembership, Cohort
-from resilience_portal import audit
+from resilience_portal import scanning
 from resilience_portal.permissions import is_programme_staff
-
-from .sme import SME, Sector
+from resilience_portal.refusals import Refused
+from smes.models import SME, Sector
 
 CURRENCY_CHOICES = [
     ("THB", "THB"),
@@ -44,11 +47,8 @@ class CoBenefit(models.TextChoices):
     DISASTER = "disaster", _("Disaster risk reduction")
 
 
-class TransitionRefused(ValidationError):
-    """A state change asked for in the wrong state, or by the wrong person, or too late."""
-
-
 PUBLIC_STATUSES = ("published", "closed", "evaluating", "awarded", "cancelled")
+CANCELLABLE_STATUSES = ("draft", "pending_approval", "published", "closed", "evaluating")
 
 
 class ChallengeQuerySet(models.QuerySet):
@@ -59,27 +59,67 @@ class ChallengeQuerySet(models.QuerySet):
         """Published ones to everyone; drafts to their city's officials and, once sent, to staff."""
         visible = Q(status__in=PUBLIC_STATUSES)
         if user.is_authenticated:
-            visible |= Q(city__in=City.objects.filter(memberships__user=user))
+            visible |= Q(city__in=City.objects.represented_by(user))
             if is_programme_staff(user):
                 visible |= Q(status=Challenge.Status.PENDING_APPROVAL)
         return self.filter(visible)
 
+    def for_smes_of(self, user):
+        """Challenges taking proposals now in the city of one of the user's SMEs and in a
+        sector of that same SME (what an SME's dashboard offers it), soonest deadline first."""
+        sector_in_city = SME.sectors.through.objects.filter(
+            sme__memberships__user=user,
+            sme__city=OuterRef("city"),
+            sector__challenges=OuterRef("pk"),
+        )
+        return (
+            self.filter(
+                Exists(sector_in_city),
+                status=Challenge.Status.PUBLISHED,
+                submissions_close__gt=timezone.now(),
+            )
+            .select_related("city")
+            .order_by("submissions_close")
+        )
+
     def editable_by(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(city__in=City.objects.filter(memberships__user=user))
+        return self.filter(city__in=City.objects.represented_by(user))
+
+    # The deadline rule as queries: these two are the only filters on ``submissions_close``
+    # that decide anything, the twins of ``submissions_open()`` and ``proposals_unsealed()``.
+
+    def open_for_submissions(self, now=None):
+        """Taking proposals now, by the clock, whatever close has been recorded."""
+        return self.filter(
+            status=Challenge.Status.PUBLISHED, submissions_close__gt=now or timezone.now()
+        )
+
+    def unsealed(self, now=None):
+        """Challenges whose submitted proposals their readers may open now."""
+        return (
+            self.filter(submissions_close__lte=now or timezone.now())
+            .exclude(status=Challenge.Status.DRAFT)
+            .exclude(status=Challenge.Status.CANCELLED, closed_at__isnull=True)
+        )
 
     def due_to_close(self, now=None):
-        return self.filter(
-            status=Challenge.Status.PUBLISHED, submissions_close__lte=now or timezone.now()
-        )
+        """Past the deadline but not yet recorded as closed (the beat's work list)."""
+        return self.unsealed(now).filter(status=Challenge.Status.PUBLISHED)
+
+    def in_status_now(self, status, now=None):
+        """Those whose status, as the clock reads it (``Challenge.status_now``), is ``status``."""
+        if status == Challenge.Status.PUBLISHED:
+            return self.open_for_submissions(now)
+        if status == Challenge.Status.CLOSED:
+            return self.filter(status=status) | self.due_to_close(now)
+        return self.filter(status=status)
 
     def closing_soon(self, days=14):
         now = timezone.now()
-        return self.filter(
-            status=Challenge.Status.PUBLISHED,
-            submissions_close__gt=now,
-            submissions_close__lte=now + timedelta(days=days),
+        return self.open_for_submissions(now).filter(
+            submissions_close__lte=now + timedelta(days=days)
         )
 
 
@@ -200,6 +240,16 @@ class Challenge(models.Model):
             self.submissions_close
         )
 
+    def status_now(self, now=None):
+        """The status as the clock reads it: an open challenge past its deadline is closed,
+        whether or not the beat has recorded the close yet."""
+        if self.status == self.Status.PUBLISHED and self.deadline_passed(now):
+            return self.Status.CLOSED
+        return self.Status(self.status)
+
+    def status_now_display(self):
+        return self.status_now().label
+
     def questions_open(self, now=None):
         now = now or timezone.now()
         return self.status == self.Status.PUBLISHED and now < self.questions_close
@@ -227,11 +277,32 @@ class Challenge(models.Model):
     def is_official(self, user):
         return (
             user.is_authenticated
-            and CityMembership.objects.filter(city_id=self.city_id, user=user).exists()
+            and CityMembership.objects.verified().filter(city_id=self.city_id, user=user).exists()
         )
 
     def can_read_proposals(self, user):
         return self.proposals_unsealed() and (self.is_official(user) or is_programme_staff(user))
+
+    def can_edit(self, user):
+        """Edit the draft, add its documents, send it for approval: the city, while a draft."""
+        return self.status == self.Status.DRAFT and self.is_official(user)
+
+    def can_amend(self, user):
+        return self.submissions_open() and self.is_official(user)
+
+    def can_review(self, user):
+        """Approve or send back: programme staff, while it waits for them."""
+        return self.status == self.Status.PENDING_APPROVAL and is_programme_staff(user)
+
+    def can_start_evaluation(self, user):
+        return self.status_now() == self.Status.CLOSED and (
+            self.is_official(user) or is_programme_staff(user)
+        )
+
+    def can_cancel(self, user):
+        return self.status in CANCELLABLE_STATUSES and (
+            self.is_official(user) or is_programme_staff(user)
+        )
 
     def is_eligible(self, sme):
         if not sme.is_verified:
@@ -241,10 +312,6 @@ class Challenge(models.Model):
         if self.eligibility == self.Eligibility.VERIFIED_IN_CITY:
             return sme.city_id == self.city_id
         return True
-
-    def eligible_smes_of(self, user):
-        smes = SME.objects.filter(memberships__user=user)
-        return [sme for sme in smes if self.is_eligible(sme)]
 
     # --- rules on content --------------------------------------------------------------
 
@@ -277,192 +344,22 @@ class Challenge(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @cached_property
+    def terms_last_amended_at(self):
+        """When an amendment last changed what bidders answer to, or None if none did."""
+        return self.amendments.filter(changes_terms=True).aggregate(at=Max("created_at"))["at"]
+
     def criteria_total(self):
         return self.criteria.aggregate(total=Sum("weight"))["total"] or 0
 
     def check_ready_for_approval(self):
         if self.criteria_total() != 100:
-            raise TransitionRefused(
+            raise Refused(
                 _("The criteria weights add up to %(total)s; they must add up to 100.")
                 % {"total": self.criteria_total()}
             )
         if self.submissions_close <= timezone.now():
-            raise TransitionRefused(_("The submission deadline is already past."))
-
-    # --- state changes -----------------------------------------------------------------
-
-    def _refuse_unless(self, allowed, act):
-        if self.status not in allowed:
-            raise TransitionRefused(
-                _("A challenge that is %(status)s cannot be %(act)s.")
-                % {"status": self.get_status_display().lower(), "act": act}
-            )
-
-    def _change(self, status, *, by, action, message="", fields=(), **details):
-        previous = self.status
-        self.status = status
-        self.save(update_fields=["status", "updated_at", *fields])
-        audit.record(self, action, actor=by, message=message, previous=previous, **details)
-
-    @transaction.atomic
-    def submit_for_approval(self, *, by):
-        if not self.is_official(by):
-            raise TransitionRefused(_("Only the city's officials can submit its challenges."))
-        self._refuse_unless({self.Status.DRAFT}, _("submitted for approval"))
-        self.check_ready_for_approval()
-        self._change(self.Status.PENDING_APPROVAL, by=by, action="challenge.submitted")
-        from ..challenge_services import tell_staff_challenge_pending
-
-        tell_staff_challenge_pending(self)
-
-    @transaction.atomic
-    def approve(self, *, by):
-        if not is_programme_staff(by):
-            raise TransitionRefused(_("Only programme staff approve challenges."))
-        self._refuse_unless({self.Status.PENDING_APPROVAL}, _("approved"))
-        self.check_ready_for_approval()
-        self.published_at = timezone.now()
-        self.review_comments = ""
-        self._change(
-            self.Status.PUBLISHED,
-            by=by,
-            action="challenge.published",
-            fields=["published_at", "review_comments"],
-        )
-        from ..challenge_services import announce_published
-
-        announce_published(self)
-
-    @transaction.atomic
-    def send_back(self, *, by, comments):
-        if not is_programme_staff(by):
-            raise TransitionRefused(_("Only programme staff review challenges."))
-        if not comments.strip():
-            raise TransitionRefused(_("Say what should change."))
-        self._refuse_unless({self.Status.PENDING_APPROVAL}, _("sent back"))
-        self.review_comments = comments
-        self._change(
-            self.Status.DRAFT,
-            by=by,
-            action="challenge.sent_back",
-            message=comments,
-            fields=["review_comments"],
-        )
-        from ..challenge_services import tell_officials_sent_back
-
-        tell_officials_sent_back(self)
-
-    def close_if_due(self, now=None):
-        """Record the close once the deadline has passed; safe to call on every access."""
-        now = now or timezone.now()
-        if self.status != self.Status.PUBLISHED or now < self.submissions_close:
-            return False
-        with transaction.atomic():
-            locked = Challenge.objects.select_for_update().get(pk=self.pk)
-            if locked.status != self.Status.PUBLISHED or now < locked.submissions_close:
-                return False
-            locked.closed_at = now
-            locked._change(
-                self.Status.CLOSED, by=None, action="challenge.closed", fields=["closed_at"]
-            )
-        self.status, self.closed_at = locked.status, locked.closed_at
-        return True
-
-    @transaction.atomic
-    def start_evaluation(self, *, by):
-        if not (self.is_official(by) or is_programme_staff(by)):
-            raise TransitionRefused(_("Only the city's officials or staff start the evaluation."))
-        self.close_if_due()
-        self._refuse_unless({self.Status.CLOSED}, _("evaluated yet"))
-        self._change(self.Status.EVALUATING, by=by, action="challenge.evaluation_started")
-
-    @transaction.atomic
-    def cancel(self, *, by, reason):
-        if not (self.is_official(by) or is_programme_staff(by)):
-            raise TransitionRefused(_("Only the city's officials can cancel its challenges."))
-        if not reason.strip():
-            raise TransitionRefused(_("Give the reason for cancelling; every bidder will read it."))
-        # A deadline passed but not yet recorded is recorded first: the bids were due to
-        # open then, and cancelling afterwards does not seal them again.
-        self.close_if_due()
-        self._refuse_unless(
-            {
-                self.Status.DRAFT,
-                self.Status.PENDING_APPROVAL,
-                self.Status.PUBLISHED,
-                self.Status.CLOSED,
-                self.Status.EVALUATING,
-            },
-            _("cancelled"),
-        )
-        self.cancellation_reason = reason
-        self._change(
-            self.Status.CANCELLED,
-            by=by,
-            action="challenge.cancelled",
-            message=reason,
-            fields=["cancellation_reason"],
-        )
-        from ..challenge_services import tell_bidders_cancelled
-
-        tell_bidders_cancelled(self)
-
-    @transaction.atomic
-    def amend(self, *, by, summary, questions_close=None, submissions_close=None, criteria=None):
-        """Change a published challenge's timeline or criteria, in the open and dated.
-
-        ``criteria`` is a list of (name, description, weight) replacing the current ones.
-        """
-        if not self.is_official(by):
-            raise TransitionRefused(_("Only the city's officials amend its challenges."))
-        locked = Challenge.objects.select_for_update().get(pk=self.pk)
-        if not locked.submissions_open():
-            raise TransitionRefused(_("Only an open challenge can be amended."))
-        if not summary.strip():
-            raise TransitionRefused(_("Explain the amendment; every bidder will read it."))
-        now = timezone.now()
-        changes = {}
-        if submissions_close and submissions_close != self.submissions_close:
-            if submissions_close <= now:
-                raise TransitionRefused(_("The new deadline must be in the future."))
-            changes["submissions_close"] = [
-                self.submissions_close.isoformat(),
-                submissions_close.isoformat(),
-            ]
-            self.submissions_close = submissions_close
-            if self.award_expected < submissions_close:
-                self.award_expected = submissions_close
-        if questions_close and questions_close != self.questions_close:
-            changes["questions_close"] = [
-                self.questions_close.isoformat(),
-                questions_close.isoformat(),
-            ]
-            self.questions_close = questions_close
-        if self.questions_close > self.submissions_close:
-            raise TransitionRefused(_("Questions must close before submissions do."))
-        if criteria is not None:
-            before = [[c.name, c.weight] for c in self.criteria.all()]
-            after = [[name, weight] for name, _description, weight in criteria]
-            if sum(weight for _n, _d, weight in criteria) != 100:
-                raise TransitionRefused(_("The criteria weights must add up to 100."))
-            if before != after:
-                self.criteria.all().delete()
-                Criterion.objects.bulk_create(
-                    Criterion(challenge=self, name=n, description=d, weight=w, order=i)
-                    for i, (n, d, w) in enumerate(criteria)
-                )
-                changes["criteria"] = [before, after]
-        if not changes:
-            raise TransitionRefused(_("Nothing was changed."))
-        self.save(update_fields=["submissions_close", "questions_close", "award_expected"])
-        amendment = Amendment.objects.create(
-            challenge=self, summary=summary, changes=changes, created_by=by
-        )
-        audit.record(self, "challenge.amended", actor=by, message=summary, **changes)
-        from ..challenge_services import tell_bidders_amended
-
-        tell_bidders_amended(amendment)
-        return amendment
+            raise Refused(_("The submission deadline is already past."))
 
 
 class Criterion(models.Model):
@@ -504,7 +401,11 @@ class ChallengeAttachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    scan_status = scanning.status_field()
 
     class Meta:
         ordering = ["id"]
@@ -513,12 +414,21 @@ class ChallengeAttachment(models.Model):
         return self.name
 
 
+scanning.register(ChallengeAttachment)
+
+
 class Amendment(models.Model):
-    """A dated, public change to a published challenge's timeline or criteria."""
+    """A dated, public change to a published challenge's timeline or criteria.
+
+    Made only through ``services.amend_challenge``.
+    """
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="amendments")
     summary = models.TextField(_("what changed and why"))
     changes = models.JSONField(default=dict)
+    # Criteria, problem or outcomes changed: bidders who had submitted are asked to confirm
+    # or revise, and the deadline was kept at least the minimum notice away.
+    changes_terms = models.BooleanField(_("changes the terms"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -543,7 +453,7 @@ class ClarificationQuerySet(models.QuerySet):
         visible = Q(answered_at__isnull=False)
         if user.is_authenticated:
             visible |= Q(sme__memberships__user=user)
-            visible |= Q(challenge__city__memberships__user=user)
+            visible |= Q(challenge__city__in=City.objects.represented_by(user))
         return self.filter(Q(challenge__in=challenges) & visible).distinct()
 
 
@@ -574,41 +484,3 @@ class Clarification(models.Model):
 
     def __str__(self):
         return self.question[:60]
-
-    @classmethod
-    @transaction.atomic
-    def ask(cls, challenge, *, sme, by, question):
-        if not SME.objects.filter(pk=sme.pk, memberships__user=by).exists():
-            raise TransitionRefused(_("Only members of the SME can ask on its behalf."))
-        if not challenge.questions_open():
-            raise TransitionRefused(_("Questions on this challenge are closed."))
-        if not question.strip():
-            raise TransitionRefused(_("Write your question."))
-        clarification = cls.objects.create(
-            challenge=challenge, sme=sme, asked_by=by, question=question
-        )
-        audit.record(clarification, "clarification.asked", actor=by)
-        from ..challenge_services import tell_officials_question_asked
-
-        tell_officials_question_asked(clarification)
-        return clarification
-
-    @transaction.atomic
-    def publish_answer(self, *, by, answer):
-        if not self.challenge.is_official(by):
-            raise TransitionRefused(_("Only the city's officials answer questions."))
-        if not answer.strip():
-            raise TransitionRefused(_("Write the answer."))
-        if self.challenge.status not in (Challenge.Status.PUBLISHED, Challenge.Status.CLOSED):
-            raise TransitionRefused(_("This challenge no longer takes answers."))
-        first = self.answered_at is None
-        self.answer = answer
-        self.answered_by = by
-        self.answered_at = timezone.now()
-        self.save(update_fields=["answer", "answered_by", "answered_at"])
-        audit.record(
-            self, "clarification.answered" if first else "clarification.corrected", actor=by
-        )
-        from ..challenge_services import tell_bidders_question_answered
-
-        tell_bidders_question_answered(self)

@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from resilience_portal.invitations import SignedInvitation
 from resilience_portal.refusals import Refused
+from smes.models import SME
 
 from .challenge import CURRENCY_CHOICES, Challenge, Criterion
 from .proposal import Proposal
-from .sme import SME
 
 MAX_SCORE = 10
 # A score this far from the mean of the other evaluators' scores on the same cell is flagged.

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City
+from resilience_portal import scanning
 from resilience_portal.storage import private_storage
+from smes.models import SME
 
 from .evaluation import Award
-from .sme import SME
 
 
 class Indicator(models.TextChoices):
@@ -303,6 +304,7 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    scan_status = scanning.status_field()
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -313,6 +315,9 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.name
+
+
+scanning.register(Evidence)
 
 
 class Payment(models.Model):

@@ -10,19 +10,18 @@ import json
 import uuid
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City
-from resilience_portal import audit
+from resilience_portal import scanning
 from resilience_portal.permissions import is_programme_staff
 from resilience_portal.storage import private_storage
+from smes.models import SME
 
-from .challenge import CURRENCY_CHOICES, Challenge, TransitionRefused
-from .sme import SME
+from .challenge import CURRENCY_CHOICES, Challenge
 
 ANSWER_FIELDS = ("solution", "approach", "team", "timeline", "co_benefits_delivered")
 
@@ -40,11 +39,8 @@ class ProposalQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         own = Q(sme__in=SME.objects.filter(memberships__user=user))
-        unsealed = (
-            Q(status__in=Proposal.SUBMITTED_STATUSES)
-            & Q(challenge__submissions_close__lte=timezone.now())
-            & ~Q(challenge__status=Challenge.Status.DRAFT)
-            & ~Q(challenge__status=Challenge.Status.CANCELLED, challenge__closed_at__isnull=True)
+        unsealed = Q(status__in=Proposal.SUBMITTED_STATUSES) & Q(
+            challenge__in=Challenge.objects.unsealed()
         )
         from .evaluation import ConflictDeclaration
 
@@ -54,7 +50,7 @@ class ProposalQuerySet(models.QuerySet):
         if is_programme_staff(user):
             readers = Q()
         else:
-            readers = Q(challenge__city__in=City.objects.filter(memberships__user=user))
+            readers = Q(challenge__city__in=City.objects.represented_by(user))
             # An evaluator reads a proposal once they have declared no conflict with its SME.
             readers |= Exists(seats.filter(conflicted=False))
         # A declared conflict hides the proposal from that person by every route, whatever
@@ -117,6 +113,7 @@ class Proposal(models.Model):
     version = models.PositiveIntegerField(_("submitted version"), default=0)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     receipt_digest = models.CharField(_("receipt digest (SHA-256)"), max_length=64, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed after an amendment"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -194,6 +191,41 @@ class Proposal(models.Model):
             self.Status.WITHDRAWN,
         ) and self.challenge.submissions_open(now)
 
+    def can_edit(self, user):
+        """Change the answers or files: the SME's members, before the deadline."""
+        return self.is_editable() and self.is_member(user)
+
+    def can_submit(self, user):
+        return self.status != self.Status.SUBMITTED and self.can_edit(user)
+
+    def can_withdraw(self, user):
+        return self.status == self.Status.SUBMITTED and self.can_edit(user)
+
+    # --- after an amendment -------------------------------------------------------------
+
+    def submitted_after_last_amendment(self):
+        amended_at = self.challenge.terms_last_amended_at
+        return bool(amended_at and self.submitted_at and self.submitted_at >= amended_at)
+
+    def confirmed_after_last_amendment(self):
+        amended_at = self.challenge.terms_last_amended_at
+        return bool(amended_at and self.confirmed_at and self.confirmed_at >= amended_at)
+
+    def stands_after_last_amendment(self):
+        """True when the SME submitted, revised or confirmed this proposal knowing the terms
+        as they now are: after the last amendment of the criteria, problem or outcomes."""
+        return self.challenge.terms_last_amended_at is None or (
+            self.submitted_after_last_amendment() or self.confirmed_after_last_amendment()
+        )
+
+    def awaits_confirmation(self, now=None):
+        """A submitted proposal the terms changed under, while the SME can still answer."""
+        return (
+            self.status == self.Status.SUBMITTED
+            and self.challenge.submissions_open(now)
+            and not self.stands_after_last_amendment()
+        )
+
     def missing_for_submission(self):
         missing = [
             str(self._meta.get_field(name).verbose_name)
@@ -205,166 +237,6 @@ class Proposal(models.Model):
         if not self.currency:
             missing.append(str(_("currency")))
         return missing
-
-    # --- state changes -----------------------------------------------------------------
-
-    @classmethod
-    def start(cls, challenge, *, sme, by):
-        """The SME's proposal for ``challenge``, created once however many members click at once."""
-        if not SME.objects.filter(pk=sme.pk, memberships__user=by).exists():
-            raise TransitionRefused(_("Only members of the SME can propose on its behalf."))
-        if not challenge.is_eligible(sme):
-            raise TransitionRefused(_("This SME is not eligible for this challenge."))
-        with transaction.atomic():
-            # Locking the SME serialises its members; the unique constraint is the backstop.
-            SME.objects.select_for_update().get(pk=sme.pk)
-            existing = cls.objects.filter(challenge=challenge, sme=sme).first()
-            if existing:
-                return existing
-            if not challenge.submissions_open():
-                raise TransitionRefused(_("The deadline for this challenge has passed."))
-            try:
-                with transaction.atomic():
-                    proposal = cls.objects.create(
-                        challenge=challenge,
-                        sme=sme,
-                        currency=challenge.currency,
-                        created_by=by,
-                        updated_by=by,
-                    )
-            except IntegrityError:
-                return cls.objects.get(challenge=challenge, sme=sme)
-            audit.record(proposal, "proposal.started", actor=by)
-            return proposal
-
-    def _lock_for_change(self, by):
-        """Lock the row, reload it and check the member and the clock, inside the transaction."""
-        locked = (
-            Proposal.objects.select_for_update().select_related("challenge", "sme").get(pk=self.pk)
-        )
-        if not locked.is_member(by):
-            raise TransitionRefused(_("Only the SME's members can change its proposal."))
-        now = timezone.now()
-        if not locked.challenge.submissions_open(now):
-            raise TransitionRefused(
-                _("The deadline passed at %(deadline)s; nothing can change any more.")
-                % {"deadline": locked.challenge.submissions_close.isoformat(timespec="seconds")}
-            )
-        if locked.status not in (self.Status.DRAFT, self.Status.SUBMITTED, self.Status.WITHDRAWN):
-            raise TransitionRefused(_("This proposal can no longer be changed."))
-        return locked, now
-
-    def _reload(self, locked):
-        for field in self._meta.concrete_fields:
-            setattr(self, field.attname, getattr(locked, field.attname))
-
-    @transaction.atomic
-    def save_answers(self, *, by, seen=None, **values):
-        """Save edits; a submitted proposal is resubmitted at once with a new receipt.
-
-        ``seen`` is the ``edit_mark`` of the version the editor started from: several
-        members share one draft, and a colleague's newer save is never overwritten blind.
-        """
-        locked, now = self._lock_for_change(by)
-        if seen is not None and seen != locked.edit_mark:
-            raise TransitionRefused(
-                _(
-                    "A colleague saved this proposal after you opened it, so your changes are "
-                    "not saved yet. Compare them with your colleague's version, then save again."
-                )
-            )
-        for name, value in values.items():
-            if name not in (*ANSWER_FIELDS, "price", "currency"):
-                raise ValueError(name)
-            setattr(locked, name, value)
-        locked.updated_by = by
-        locked.save()
-        if locked.status == self.Status.SUBMITTED:
-            locked._freeze(by=by, now=now, action="proposal.resubmitted")
-        self._reload(locked)
-
-    @transaction.atomic
-    def submit(self, *, by):
-        locked, now = self._lock_for_change(by)
-        if locked.status == self.Status.SUBMITTED:
-            raise TransitionRefused(_("This proposal is already submitted."))
-        if not locked.challenge.is_eligible(locked.sme):
-            # Eligibility is checked again at submission: a verification can be withdrawn.
-            raise TransitionRefused(_("This SME is not eligible for this challenge."))
-        missing = locked.missing_for_submission()
-        if missing:
-            raise TransitionRefused(
-                _("Complete these before submitting: %(fields)s.") % {"fields": ", ".join(missing)}
-            )
-        locked.status = self.Status.SUBMITTED
-        locked._freeze(by=by, now=now, action="proposal.submitted")
-        self._reload(locked)
-
-    @transaction.atomic
-    def withdraw(self, *, by):
-        locked, _now = self._lock_for_change(by)
-        if locked.status != self.Status.SUBMITTED:
-            raise TransitionRefused(_("Only a submitted proposal can be withdrawn."))
-        locked.status = self.Status.WITHDRAWN
-        locked.updated_by = by
-        locked.save(update_fields=["status", "updated_by", "updated_at"])
-        audit.record(locked, "proposal.withdrawn", actor=by)
-        from ..challenge_services import send_withdrawal_notice
-
-        send_withdrawal_notice(locked)
-        self._reload(locked)
-
-    @transaction.atomic
-    def add_attachment(self, *, by, upload, name, content_type, sha256):
-        locked, now = self._lock_for_change(by)
-        attachment = ProposalAttachment.objects.create(
-            proposal=locked,
-            file=upload,
-            name=name,
-            content_type=content_type,
-            size=upload.size,
-            sha256=sha256,
-            uploaded_by=by,
-        )
-        audit.record(locked, "proposal.attachment_added", actor=by, sha256=sha256)
-        if locked.status == self.Status.SUBMITTED:
-            locked._freeze(by=by, now=now, action="proposal.resubmitted")
-        self._reload(locked)
-        return attachment
-
-    @transaction.atomic
-    def remove_attachment(self, attachment, *, by):
-        locked, now = self._lock_for_change(by)
-        attachment = locked.attachments.get(pk=attachment.pk)
-        sha256 = attachment.sha256
-        attachment.file.delete(save=False)
-        attachment.delete()
-        audit.record(locked, "proposal.attachment_removed", actor=by, sha256=sha256)
-        if locked.status == self.Status.SUBMITTED:
-            locked._freeze(by=by, now=now, action="proposal.resubmitted")
-        self._reload(locked)
-
-    def _freeze(self, *, by, now, action):
-        """Record the submitted content as a numbered version and send its receipt."""
-        content = self.receipt_content()
-        digest = self.digest_of(content)
-        self.version += 1
-        self.submitted_at = now
-        self.receipt_digest = digest
-        self.updated_by = by
-        self.save()
-        receipt = ProposalVersion.objects.create(
-            proposal=self,
-            number=self.version,
-            submitted_at=now,
-            submitted_by=by,
-            content=content,
-            digest=digest,
-        )
-        audit.record(self, action, actor=by, version=self.version, digest=digest)
-        from ..challenge_services import send_receipt
-
-        send_receipt(receipt)
 
 
 def proposal_attachment_path(instance, filename):
@@ -388,6 +260,7 @@ class ProposalAttachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    scan_status = scanning.status_field()
 
     objects = ProposalAttachmentQuerySet.as_manager()
 
@@ -396,6 +269,9 @@ class ProposalAttachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+scanning.register(ProposalAttachment)
 
 
 class ProposalVersionQuerySet(models.QuerySet):

@@ -1,7 +1,6 @@
 """Template tags that show challenges on pages owned by other apps (the home page)."""
 
 from django import template
-from django.utils import timezone
 
 from ..models import Challenge
 
@@ -12,9 +11,7 @@ register = template.Library()
 def open_challenges(limit=6):
     """The challenges taking proposals now, closing soonest first."""
     challenges = (
-        Challenge.objects.filter(
-            status=Challenge.Status.PUBLISHED, submissions_close__gt=timezone.now()
-        )
+        Challenge.objects.open_for_submissions()
         .select_related("city")
         .order_by("submissions_close")[:limit]
     )

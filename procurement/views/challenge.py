@@ -2,26 +2,35 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from resilience_portal import audit
+from cohorts.models import awaits_verification
+from cohorts.views import awaiting_verification_page
+from resilience_portal import audit, markdown, scanning
 from resilience_portal.permissions import (
     Role,
     get_visible_or_404,
+    has_role,
     is_programme_staff,
     role_required,
 )
+from resilience_portal.refusals import Refused, refuse
+from resilience_portal.spreadsheets import csv_safe
+from resilience_portal.uploads import uploaded_message
+from smes.models import SME
 
-from .. import markdown
-from ..challenge_services import close_due_challenges
+from .. import services
 from ..evaluation_services import challenge_page_context
 from ..forms.challenge import (
     AmendedCriteriaFormSet,
@@ -36,24 +45,15 @@ from ..forms.challenge import (
 )
 from ..forms.proposal import UploadForm
 from ..models import (
-    SME,
     Challenge,
     ChallengeAttachment,
     Clarification,
     Proposal,
-    TransitionRefused,
 )
-
-
-def _refused(request, error):
-    for message in error.messages:
-        messages.error(request, message)
+from ..services import amend_challenge, city_time
 
 
 def challenge_list(request):
-    # Deadlines passed since the beat last ran are recorded first (one indexed query when
-    # none is due), so the list never shows a challenge as open after its deadline.
-    close_due_challenges()
     form = ChallengeFilterForm(request.GET or None)
     challenges = (
         form.filter(Challenge.objects.public())
@@ -72,12 +72,9 @@ def challenge_list(request):
 
 
 def _challenge(request, slug):
-    challenge = get_visible_or_404(
+    return get_visible_or_404(
         Challenge.objects.select_related("city", "cohort"), request.user, slug=slug
     )
-    # The close is recorded on first access too, so nothing depends on the beat being up.
-    challenge.close_if_due()
-    return challenge
 
 
 def challenge_detail(request, slug):
@@ -90,22 +87,24 @@ def challenge_detail(request, slug):
         "problem_html": markdown.render(challenge.problem_statement),
         "outcomes_html": markdown.render(challenge.desired_outcomes),
         "criteria": challenge.criteria.all(),
-        "attachments": challenge.attachments.all(),
+        "attachments": [a for a in challenge.attachments.all() if scanning.may_download(a, user)],
         "amendments": challenge.amendments.all(),
         "answered": challenge.clarifications.answered(),
         "is_official": is_official,
         "is_staff": staff,
         "can_read_proposals": challenge.can_read_proposals(user),
+        "can_edit": challenge.can_edit(user),
+        "can_amend": challenge.can_amend(user),
+        "can_review": challenge.can_review(user),
+        "can_start_evaluation": challenge.can_start_evaluation(user),
+        "can_cancel": challenge.can_cancel(user),
         "audit_trail": audit.trail(challenge)[:20] if (is_official or staff) else None,
         **challenge_page_context(challenge, user),
     }
     if user.is_authenticated:
         member_smes = list(SME.objects.filter(memberships__user=user))
         if member_smes:
-            own = {
-                p.sme_id: p
-                for p in Proposal.objects.filter(challenge=challenge, sme__in=member_smes)
-            }
+            own = {p.sme_id: p for p in challenge.proposals.filter(sme__in=member_smes)}
             context["my_smes"] = [
                 (sme, own.get(sme.pk), challenge.is_eligible(sme)) for sme in member_smes
             ]  # fmt: skip
@@ -150,8 +149,12 @@ def _edit_form(request, challenge=None):
     )
 
 
-@role_required(Role.CITY_OFFICIAL)
+@login_required
 def challenge_create(request):
+    if not has_role(request.user, Role.CITY_OFFICIAL):
+        if awaits_verification(request.user):
+            return awaiting_verification_page(request)
+        raise PermissionDenied
     return _edit_form(request)
 
 
@@ -175,10 +178,10 @@ def _official_challenge(request, slug):
 def challenge_submit(request, slug):
     challenge = _official_challenge(request, slug)
     try:
-        challenge.submit_for_approval(by=request.user)
+        services.submit_for_approval(challenge, by=request.user)
         messages.success(request, _("Sent to programme staff for approval."))
-    except TransitionRefused as error:
-        _refused(request, error)
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(challenge)
 
 
@@ -187,10 +190,10 @@ def challenge_submit(request, slug):
 def challenge_approve(request, slug):
     challenge = _challenge(request, slug)
     try:
-        challenge.approve(by=request.user)
+        services.approve_challenge(challenge, by=request.user)
         messages.success(request, _("Approved and published."))
-    except TransitionRefused as error:
-        _refused(request, error)
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(challenge)
 
 
@@ -200,10 +203,12 @@ def challenge_send_back(request, slug):
     challenge = _challenge(request, slug)
     form = CommentsForm(request.POST)
     try:
-        challenge.send_back(by=request.user, comments=form.data.get("comments", ""))
+        services.send_back_challenge(
+            challenge, by=request.user, comments=form.data.get("comments", "")
+        )
         messages.success(request, _("Sent back to the city with your comments."))
-    except TransitionRefused as error:
-        _refused(request, error)
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(challenge)
 
 
@@ -214,10 +219,10 @@ def challenge_cancel(request, slug):
     if not (challenge.is_official(request.user) or is_programme_staff(request.user)):
         raise Http404
     try:
-        challenge.cancel(by=request.user, reason=request.POST.get("reason", ""))
+        services.cancel_challenge(challenge, by=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, _("The challenge is cancelled; bidders are told."))
-    except TransitionRefused as error:
-        _refused(request, error)
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(challenge)
 
 
@@ -228,9 +233,9 @@ def challenge_start_evaluation(request, slug):
     if not (challenge.is_official(request.user) or is_programme_staff(request.user)):
         raise Http404
     try:
-        challenge.start_evaluation(by=request.user)
-    except TransitionRefused as error:
-        _refused(request, error)
+        services.start_evaluation(challenge, by=request.user)
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(challenge)
 
 
@@ -244,22 +249,44 @@ def challenge_amend(request, slug):
     form = AmendmentForm(request.POST or None, challenge=challenge)
     criteria = AmendedCriteriaFormSet(request.POST or None, initial=initial, prefix="criteria")
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
+        before = challenge.submissions_close
         try:
-            challenge.amend(
+            amendment = amend_challenge(
+                challenge,
                 by=request.user,
                 summary=form.cleaned_data["summary"],
                 questions_close=form.cleaned_data["questions_close"],
                 submissions_close=form.cleaned_data["submissions_close"],
                 criteria=criteria.criteria(),
             )
+        except Refused as refused:
+            refuse(request, refused, form=form)
+        else:
             messages.success(request, _("The amendment is published and bidders are told."))
+            asked = form.cleaned_data["submissions_close"] or before
+            if amendment.changes_terms and challenge.submissions_close > asked:
+                days = settings.CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS
+                messages.warning(
+                    request,
+                    ngettext(
+                        "The terms changed, so bidders get at least %(days)s day: submissions "
+                        "now close on %(deadline)s.",
+                        "The terms changed, so bidders get at least %(days)s days: submissions "
+                        "now close on %(deadline)s.",
+                        days,
+                    )
+                    % {"days": days, "deadline": city_time(challenge, challenge.submissions_close)},
+                )
             return redirect(challenge)
-        except TransitionRefused as error:
-            _refused(request, error)
     return render(
         request,
         "procurement/challenge/amend.html",
-        {"challenge": challenge, "form": form, "criteria": criteria},
+        {
+            "challenge": challenge,
+            "form": form,
+            "criteria": criteria,
+            "min_notice_days": settings.CHALLENGE_AMENDMENT_MIN_NOTICE_DAYS,
+        },
     )
 
 
@@ -270,15 +297,15 @@ def question_ask(request, slug):
     form = QuestionForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            Clarification.ask(
+            services.ask_question(
                 challenge,
                 sme=form.cleaned_data["sme"],
                 by=request.user,
                 question=form.cleaned_data["question"],
             )
             messages.success(request, _("Your question is sent; the answer will appear below."))
-        except TransitionRefused as error:
-            _refused(request, error)
+        except Refused as refused:
+            refuse(request, refused)
     else:
         messages.error(request, _("Write your question and choose your SME."))
     return redirect(challenge)
@@ -290,10 +317,12 @@ def question_answer(request, slug, pk):
     challenge = _official_challenge(request, slug)
     clarification = get_object_or_404(challenge.clarifications, pk=pk)
     try:
-        clarification.publish_answer(by=request.user, answer=request.POST.get("answer", ""))
+        services.publish_answer(
+            clarification, by=request.user, answer=request.POST.get("answer", "")
+        )
         messages.success(request, _("The answer is published."))
-    except TransitionRefused as error:
-        _refused(request, error)
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(challenge)
 
 
@@ -313,11 +342,21 @@ def challenge_attachment_upload(request, slug):
             content_type=form.content_type,
             size=upload.size,
             sha256=form.sha256,
+            uploaded_by=request.user,
+            scan_status=form.scan_status,
         )
         audit.record(
             challenge, "challenge.attachment_added", actor=request.user, sha256=attachment.sha256
         )
+        messages.success(
+            request,
+            uploaded_message(
+                _("“%(name)s” is added to the challenge's documents.") % {"name": attachment.name},
+                attachment,
+            ),
+        )
     else:
+        scanning.audit_infected(form, target=challenge, by=request.user)
         for error in form.errors.get("file", []):
             messages.error(request, error)
     return redirect(challenge)
@@ -326,6 +365,8 @@ def challenge_attachment_upload(request, slug):
 def challenge_attachment(request, slug, pk):
     challenge = _challenge(request, slug)
     attachment = get_object_or_404(challenge.attachments, pk=pk)
+    if not scanning.may_download(attachment, request.user):
+        raise Http404
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -334,20 +375,16 @@ def challenge_attachment(request, slug, pk):
     )
 
 
-def _spreadsheet_safe(value):
-    """Keep a spreadsheet from reading a bidder's text as a formula (CSV injection)."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _unsealed_proposals(request, slug):
     """Submitted proposals, for the city's officials and staff, after the deadline only."""
     challenge = _challenge(request, slug)
     if not challenge.can_read_proposals(request.user):
         raise Http404
+    # Through the challenge's own manager, so every row shares this challenge instance and
+    # the time of its last amendment is read once for the whole list.
     proposals = (
-        Proposal.objects.visible_to(request.user)
-        .filter(challenge=challenge, status__in=Proposal.SUBMITTED_STATUSES)
+        challenge.proposals.visible_to(request.user)
+        .filter(status__in=Proposal.SUBMITTED_STATUSES)
         .select_related("sme")
         .prefetch_related(Prefetch("attachments"))
         .order_by("price", "sme__legal_name")
@@ -371,16 +408,20 @@ def proposal_table_csv(request, slug):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{challenge.slug}-proposals.csv"'
     writer = csv.writer(response)
-    writer.writerow(["sme", "price", "currency", "submitted_at", "version", "sha256"])
+    writer.writerow(
+        ["sme", "price", "currency", "submitted_at", "version", "sha256", "stands_after_amendment"]
+    )
+    amended = challenge.terms_last_amended_at is not None
     for proposal in proposals:
         writer.writerow(
             [
-                _spreadsheet_safe(proposal.sme.legal_name),
+                csv_safe(proposal.sme.legal_name),
                 proposal.price,
                 proposal.currency,
                 proposal.submitted_at.isoformat(),
                 proposal.version,
                 proposal.receipt_digest,
+                ("yes" if proposal.stands_after_last_amendment() else "no") if amended else "",
             ]
         )
     return response

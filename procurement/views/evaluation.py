@@ -44,7 +44,6 @@ def _seat(request, slug):
         PanelSeat.objects.of(request.user).select_related("challenge__city", "user"),
         challenge__slug=slug,
     )
-    seat.challenge.close_if_due()
     return seat
 
 

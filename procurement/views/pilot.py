@@ -6,12 +6,14 @@ city's officials, the plan only the city's officials; anyone else gets a 404.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from resilience_portal import scanning
 from resilience_portal.refusals import Refused, refuse
+from resilience_portal.uploads import uploaded_message
 
 from .. import pilot_services as services
 from ..forms.pilot import (
@@ -142,9 +144,11 @@ def pilot_report(request, slug):
         milestones=pilot.milestones.all(),
         initial={"reported_on": pilot.today()},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        scanning.audit_infected(form, target=pilot, by=request.user)
+    elif request.method == "POST":
         try:
-            services.post_progress_update(
+            update = services.post_progress_update(
                 pilot,
                 by=request.user,
                 reported_on=form.cleaned_data["reported_on"],
@@ -156,7 +160,12 @@ def pilot_report(request, slug):
         except Refused as refused:
             refuse(request, refused, form=form)
         else:
-            messages.success(request, _("Progress reported; it is on the pilot's public page."))
+            message = _("Progress reported; it is on the pilot's public page.")
+            # Said once if any evidence file waits for the virus scanner.
+            held = update.evidence.filter(scan_status=scanning.ScanStatus.AWAITING).first()
+            if held is not None:
+                message = uploaded_message(message, held)
+            messages.success(request, message)
             return redirect(pilot)
     return render(request, "procurement/pilot/report.html", {"pilot": pilot, "form": form})
 
@@ -166,6 +175,8 @@ def evidence_download(request, slug, pk):
     evidence = get_object_or_404(
         Evidence.objects.visible_to(request.user), pk=pk, update__pilot__challenge__slug=slug
     )
+    if not scanning.may_download(evidence, request.user):
+        raise Http404
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,

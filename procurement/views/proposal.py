@@ -7,46 +7,42 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from resilience_portal import scanning
 from resilience_portal.permissions import get_visible_or_404
+from resilience_portal.refusals import Refused, refuse
+from resilience_portal.uploads import uploaded_message
+from smes.models import SME
 
+from .. import services
 from ..forms.proposal import ProposalForm, UploadForm
 from ..models import (
-    SME,
     Challenge,
     Proposal,
     ProposalAttachment,
     ProposalVersion,
-    TransitionRefused,
 )
-
-
-def _refused(request, error):
-    for message in error.messages:
-        messages.error(request, message)
+from ..services import confirm_proposal_stands
 
 
 def _own(request, pk):
     """A proposal the user's SME owns; anyone else gets a 404."""
-    proposal = get_object_or_404(
+    return get_object_or_404(
         Proposal.objects.of_member(request.user).select_related("challenge__city", "sme"), pk=pk
     )
-    proposal.challenge.close_if_due()
-    return proposal
 
 
 @require_POST
 @login_required
 def proposal_start(request, slug):
     challenge = get_visible_or_404(Challenge.objects, request.user, slug=slug)
-    challenge.close_if_due()
     sme_id = request.POST.get("sme", "")
     if not sme_id.isdigit():
         raise Http404
     sme = get_object_or_404(SME.objects.filter(memberships__user=request.user), pk=sme_id)
     try:
-        proposal = Proposal.start(challenge, sme=sme, by=request.user)
-    except TransitionRefused as error:
-        _refused(request, error)
+        proposal = services.start_proposal(challenge, sme=sme, by=request.user)
+    except Refused as refused:
+        refuse(request, refused)
         return redirect(challenge)
     return redirect("procurement:proposal_edit", pk=proposal.pk)
 
@@ -56,7 +52,6 @@ def proposal_detail(request, pk):
     proposal = get_visible_or_404(
         Proposal.objects.select_related("challenge__city", "sme"), request.user, pk=pk
     )
-    proposal.challenge.close_if_due()
     return render(
         request,
         "procurement/proposal/detail.html",
@@ -66,7 +61,11 @@ def proposal_detail(request, pk):
             "attachments": proposal.attachments.all(),
             "versions": proposal.versions.all(),
             "is_member": proposal.is_member(request.user),
-            "editable": proposal.is_member(request.user) and proposal.is_editable(),
+            "editable": proposal.can_edit(request.user),
+            "can_submit": proposal.can_submit(request.user),
+            "can_withdraw": proposal.can_withdraw(request.user),
+            "awaits_confirmation": proposal.is_member(request.user)
+            and proposal.awaits_confirmation(),
             "upload_form": UploadForm(),
         },
     )
@@ -81,27 +80,27 @@ def proposal_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         saved = False
         try:
-            proposal.save_answers(
-                by=request.user, seen=request.POST.get("seen"), **form.cleaned_data
+            services.save_proposal_answers(
+                proposal, by=request.user, seen=request.POST.get("seen"), **form.cleaned_data
             )
             saved = True
             if (
                 request.POST.get("action") == "submit"
                 and proposal.status != Proposal.Status.SUBMITTED
             ):
-                proposal.submit(by=request.user)
+                services.submit_proposal(proposal, by=request.user)
                 messages.success(request, _("Submitted. Your receipt is on its way by e-mail."))
             elif proposal.status == Proposal.Status.SUBMITTED:
                 messages.success(request, _("Saved and resubmitted with a new receipt."))
             else:
                 messages.success(request, _("Draft saved."))
             return redirect(proposal)
-        except TransitionRefused as error:
+        except Refused as refused:
             # The posted text stays in the form so nothing typed is lost.
             if saved:
                 # The save went through and only the submission was refused: say both.
                 messages.info(request, _("Your draft is saved, but it is not submitted yet."))
-            _refused(request, error)
+            refuse(request, refused)
             status = 409
             if not saved and request.POST.get("seen") != proposal.edit_mark:
                 colleague_version = _differences(form, proposal)
@@ -136,10 +135,10 @@ def _differences(form, proposal):
 def proposal_submit(request, pk):
     proposal = _own(request, pk)
     try:
-        proposal.submit(by=request.user)
+        services.submit_proposal(proposal, by=request.user)
         messages.success(request, _("Submitted. Your receipt is on its way by e-mail."))
-    except TransitionRefused as error:
-        _refused(request, error)
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(proposal)
 
 
@@ -148,10 +147,22 @@ def proposal_submit(request, pk):
 def proposal_withdraw(request, pk):
     proposal = _own(request, pk)
     try:
-        proposal.withdraw(by=request.user)
+        services.withdraw_proposal(proposal, by=request.user)
         messages.success(request, _("Withdrawn. You can submit again before the deadline."))
-    except TransitionRefused as error:
-        _refused(request, error)
+    except Refused as refused:
+        refuse(request, refused)
+    return redirect(proposal)
+
+
+@require_POST
+@login_required
+def proposal_confirm(request, pk):
+    proposal = _own(request, pk)
+    try:
+        confirm_proposal_stands(proposal, by=request.user)
+        messages.success(request, _("Confirmed: the city will see your proposal stands as it is."))
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(proposal)
 
 
@@ -162,17 +173,20 @@ def attachment_upload(request, pk):
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            proposal.add_attachment(
+            attachment = services.add_proposal_attachment(
+                proposal,
                 by=request.user,
                 upload=form.cleaned_data["file"],
                 name=form.display_name,
                 content_type=form.content_type,
                 sha256=form.sha256,
+                scan_status=form.scan_status,
             )
-            messages.success(request, _("Attached."))
-        except TransitionRefused as error:
-            _refused(request, error)
+            messages.success(request, uploaded_message(_("Attached."), attachment))
+        except Refused as refused:
+            refuse(request, refused)
     else:
+        scanning.audit_infected(form, target=proposal, by=request.user)
         for error in form.errors.get("file", []):
             messages.error(request, error)
     return redirect(proposal)
@@ -184,9 +198,9 @@ def attachment_remove(request, pk, attachment_pk):
     proposal = _own(request, pk)
     attachment = get_object_or_404(proposal.attachments, pk=attachment_pk)
     try:
-        proposal.remove_attachment(attachment, by=request.user)
-    except TransitionRefused as error:
-        _refused(request, error)
+        services.remove_proposal_attachment(proposal, attachment, by=request.user)
+    except Refused as refused:
+        refuse(request, refused)
     return redirect(proposal)
 
 
@@ -195,6 +209,8 @@ def attachment_download(request, pk, attachment_pk):
     attachment = get_visible_or_404(
         ProposalAttachment.objects, request.user, pk=attachment_pk, proposal_id=pk
     )
+    if not scanning.may_download(attachment, request.user):
+        raise Http404
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

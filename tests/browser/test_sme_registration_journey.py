@@ -5,23 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from procurement.models import SME, Sector
-from procurement.sectors import SectorCode
+from smes.models import SME
 from tests.factories import PASSWORD, PDF_BYTES, CityFactory, CityMembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
-@pytest.fixture(autouse=True)
-def _sectors():
-    # Transactional tests flush every table, the taxonomy's migrated rows included.
-    for code, _label in SectorCode.CHOICES:
-        Sector.objects.get_or_create(code=code)
 
 
 def sign_in(page, email):

@@ -5,12 +5,6 @@ import pytest
 from tests.factories import CityApplicationFactory, CityMembershipFactory, StaffFactory
 
 
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def draft(db):
     return CityApplicationFactory()

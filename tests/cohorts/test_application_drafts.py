@@ -117,7 +117,7 @@ def test_a_letter_that_is_not_a_pdf_inside_is_refused(client, draft, official):
     )
 
     draft.refresh_from_db()
-    assert "must be a PDF" in response.content.decode()
+    assert "not one of these kinds: PDF." in response.content.decode()
     assert draft.leadership_letter.name == before
 
 
@@ -130,7 +130,9 @@ def test_a_letter_over_the_size_limit_is_refused(client, draft, official):
         {**ANSWERS, "leadership_letter": pdf(content=big), "save": ""},
     )
 
-    assert "too large" in response.content.decode()
+    page = response.content.decode()
+    assert "files can be at most" in page
+    assert "(5,242,880 bytes)" in page
 
 
 def test_an_official_downloads_the_letter_as_an_attachment(client, draft, official):

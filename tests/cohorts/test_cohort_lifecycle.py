@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from cohorts.models import Cohort, Refused
+from cohorts import services
+from cohorts.models import Cohort
 from resilience_portal.audit import trail
+from resilience_portal.refusals import Refused
 from tests.factories import OpenCohortFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +30,7 @@ def test_a_cohort_without_a_confirmed_selection_cannot_start_running(staff, stat
     cohort = OpenCohortFactory(status=status)
 
     with pytest.raises(Refused, match="Cities selected"):
-        cohort.start_running(by=staff)
+        services.start_running(cohort, by=staff)
 
     cohort.refresh_from_db()
     assert cohort.status == status

@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.models import CityApplication, Cohort, Refused
+from cohorts import services
+from cohorts.models import CityApplication, Cohort
+from resilience_portal.refusals import Refused
 from tests.factories import (
     CohortFactory,
     OpenCohortFactory,
@@ -31,10 +33,10 @@ def cohort_form(**changes):
         "criteria-INITIAL_FORMS": "0",
         "criteria-0-name": "Resilience need",
         "criteria-0-weight": "60",
-        "criteria-0-position": "0",
+        "criteria-0-order": "0",
         "criteria-1-name": "Leadership commitment",
         "criteria-1-weight": "40",
-        "criteria-1-position": "1",
+        "criteria-1-order": "1",
     }
     form.update(changes)
     return form
@@ -84,7 +86,7 @@ def test_a_criterion_weight_outside_1_to_100_is_refused_in_words(client, staff, 
 def test_the_maximum_cannot_drop_below_the_cities_already_selected(client, staff):
     cohort = OpenCohortFactory(status=Cohort.Status.REVIEWING, max_cities=3)
     for _ in range(2):
-        UnderReviewApplicationFactory(cohort=cohort).record_decision("selected", by=staff)
+        services.record_decision(UnderReviewApplicationFactory(cohort=cohort), "selected", by=staff)
     client.force_login(staff)
 
     response = client.post(
@@ -132,7 +134,7 @@ def test_a_cohort_without_criteria_cannot_open(staff):
     )
 
     with pytest.raises(Refused, match="criterion"):
-        cohort.open_for_applications(by=staff)
+        services.open_cohort(cohort, by=staff)
 
 
 def test_review_starts_only_after_the_window_closes(staff):
@@ -140,9 +142,9 @@ def test_review_starts_only_after_the_window_closes(staff):
     cohort = application.cohort
 
     with pytest.raises(Refused, match="not closed"):
-        cohort.start_review(by=staff)
+        services.start_cohort_review(cohort, by=staff)
 
-    cohort.start_review(by=staff, now=cohort.applications_close)
+    services.start_cohort_review(cohort, by=staff, now=cohort.applications_close)
     application.refresh_from_db()
     assert cohort.status == Cohort.Status.REVIEWING
     assert application.status == CityApplication.Status.UNDER_REVIEW
@@ -170,7 +172,7 @@ def test_the_suggested_criteria_are_kept_when_staff_leave_them_as_they_are(clien
     for index, (name, weight) in enumerate(suggested):
         form[f"criteria-{index}-name"] = name
         form[f"criteria-{index}-weight"] = str(weight)
-        form[f"criteria-{index}-position"] = str(index)
+        form[f"criteria-{index}-order"] = str(index)
 
     client.post(reverse("cohorts:create"), form)
 

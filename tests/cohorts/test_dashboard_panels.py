@@ -6,13 +6,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.models import Review
+from cohorts import services
 from tests.factories import (
     CityMembershipFactory,
     OpenCohortFactory,
     StaffFactory,
     UnderReviewApplicationFactory,
 )
+from tests.helpers import close_window, moments_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_an_official_sees_open_cohorts_to_apply_for(client):
 def test_a_reviewer_sees_how_many_applications_await_their_score(client):
     reviewer = StaffFactory()
     applications = UnderReviewApplicationFactory.create_batch(3)
-    Review.for_reviewer(applications[0], reviewer).declare_conflict()
+    services.declare_conflict(services.review_for(applications[0], reviewer))
     client.force_login(reviewer)
 
     page = client.get(reverse("dashboard")).content.decode()
@@ -54,10 +55,7 @@ def test_a_newcomer_is_offered_to_register_a_city(signed_in):
 
 
 def test_an_official_with_a_draft_past_the_window_is_told_it_closed(client, draft, official):
-    cohort = draft.cohort
-    cohort.applications_close = timezone.now() - timedelta(hours=1)
-    cohort.applications_open = cohort.applications_close - timedelta(days=30)
-    cohort.save()
+    close_window(draft.cohort, at=moments_ago(hours=1))
     client.force_login(official)
 
     page = client.get(reverse("dashboard")).content.decode()

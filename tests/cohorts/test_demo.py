@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from cohorts.models import CityApplication, Cohort, Review
+from cohorts.models import CityApplication, CityMembership, Cohort, Review
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +31,11 @@ def test_seed_demo_selects_six_apac_cities_and_opens_the_next_cohort(settings):
     assert in_review.applications.filter(status="under_review").count() == 3
     # Confirming the demo selection tells someone in every applicant city.
     assert all(a.officials() for a in in_review.applications.all())
+    # Demo officials act for their cities; one stranger's request waits in the staff queue.
+    assert CityMembership.objects.pending().count() == 1
+    assert (
+        CityMembership.objects.filter(user__email__startswith="official.")
+        .exclude(status=CityMembership.Status.VERIFIED)
+        .count()
+        == 0
+    )

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from cohorts.models import Cohort, Review
+from cohorts import services
+from cohorts.models import Cohort
 from cohorts.services import ranking
 from tests.factories import OpenCohortFactory, StaffFactory, UnderReviewApplicationFactory
 
@@ -17,10 +18,10 @@ def cohort(db):
 
 
 def review(application, reviewer, scores):
-    sheet = Review.for_reviewer(application, reviewer)
+    sheet = services.review_for(application, reviewer)
     criteria = list(application.cohort.criteria.all())
-    sheet.save_scores({c.id: (s, "") for c, s in zip(criteria, scores, strict=True)})
-    sheet.submit()
+    services.save_scores(sheet, {c.id: (s, "") for c, s in zip(criteria, scores, strict=True)})
+    services.submit_review(sheet)
 
 
 def test_applications_are_ranked_by_weighted_mean_with_the_spread(cohort):
@@ -45,7 +46,7 @@ def test_a_conflicted_review_does_not_count(cohort):
     alice, bob = StaffFactory(), StaffFactory()
     pune = UnderReviewApplicationFactory(cohort=cohort)
     review(pune, alice, [3, 3, 3])
-    Review.for_reviewer(pune, bob).declare_conflict()
+    services.declare_conflict(services.review_for(pune, bob))
 
     (row,) = ranking(cohort, viewer=alice)
 

@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from cohorts.models import Refused, Review
+from cohorts import services
+from cohorts.models import Review
+from resilience_portal.refusals import Refused
 from tests.factories import (
     ReviewFactory,
     StaffFactory,
@@ -25,9 +27,11 @@ def score_form(application, value, *, submit=True):
 
 
 def submitted_review(application, reviewer, value, comment=""):
-    review = Review.for_reviewer(application, reviewer)
-    review.save_scores({c.id: (value, comment) for c in application.cohort.criteria.all()})
-    review.submit()
+    review = services.review_for(application, reviewer)
+    services.save_scores(
+        review, {c.id: (value, comment) for c in application.cohort.criteria.all()}
+    )
+    services.submit_review(review)
     return review
 
 
@@ -62,7 +66,7 @@ def test_a_score_above_five_is_refused(reviewer):
     criterion = review.application.cohort.criteria.first()
 
     with pytest.raises(Refused):
-        review.save_scores({criterion.id: (6, "")})
+        services.save_scores(review, {criterion.id: (6, "")})
 
 
 def test_a_reviewer_who_declared_a_conflict_cannot_score(client, reviewer):
@@ -82,15 +86,15 @@ def test_a_reviewer_who_declared_a_conflict_cannot_score(client, reviewer):
     assert not review.is_submitted
     assert not review.scores.exists()
     with pytest.raises(Refused, match="conflict"):
-        review.save_scores({application.cohort.criteria.first().id: (5, "")})
+        services.save_scores(review, {application.cohort.criteria.first().id: (5, "")})
 
 
 def test_a_conflicted_reviewer_cannot_record_a_decision(reviewer):
     application = UnderReviewApplicationFactory()
-    Review.for_reviewer(application, reviewer).declare_conflict(note="Former employer")
+    services.declare_conflict(services.review_for(application, reviewer), note="Former employer")
 
     with pytest.raises(Refused, match="conflict"):
-        application.record_decision("selected", by=reviewer)
+        services.record_decision(application, "selected", by=reviewer)
 
 
 def test_other_reviewers_scores_are_hidden_until_the_reviewer_submits(client, reviewer):
@@ -130,7 +134,7 @@ def test_only_programme_staff_review(client):
 
 def test_an_application_not_yet_under_review_cannot_be_scored(reviewer):
     with pytest.raises(Refused, match="not under review"):
-        Review.for_reviewer(SubmittedApplicationFactory(), reviewer)
+        services.review_for(SubmittedApplicationFactory(), reviewer)
 
 
 def test_a_submitted_review_cannot_be_changed(reviewer):
@@ -138,12 +142,12 @@ def test_a_submitted_review_cannot_be_changed(reviewer):
     review = submitted_review(application, reviewer, 3)
 
     with pytest.raises(Refused, match="already submitted"):
-        review.save_scores({application.cohort.criteria.first().id: (5, "")})
+        services.save_scores(review, {application.cohort.criteria.first().id: (5, "")})
 
 
 def test_an_official_of_the_applying_city_cannot_review_it(reviewer):
     application = UnderReviewApplicationFactory()
-    application.city.add_official(reviewer)
+    services.add_official(application.city, reviewer)
 
     with pytest.raises(Refused, match="official of this city"):
-        Review.for_reviewer(application, reviewer)
+        services.review_for(application, reviewer)

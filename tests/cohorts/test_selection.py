@@ -3,9 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from cohorts.models import CityApplication, Cohort, Refused
-from cohorts.services import send_selection_results
+from cohorts import services
+from cohorts.models import CityApplication, Cohort
+from cohorts.notices import send_selection_results
 from resilience_portal.audit import trail
+from resilience_portal.refusals import Refused
 from tests.factories import (
     CityMembershipFactory,
     OpenCohortFactory,
@@ -63,7 +65,7 @@ def test_staff_record_decisions_and_confirm_the_selection(
 
 
 def test_the_ranking_shows_a_recorded_decision_as_its_outcome(client, staff, cohort):
-    applicant(cohort, "Semarang").record_decision("waitlisted", by=staff)
+    services.record_decision(applicant(cohort, "Semarang"), "waitlisted", by=staff)
     client.force_login(staff)
 
     page = client.get(reverse("cohorts:manage", args=[cohort.slug])).content.decode()
@@ -73,7 +75,7 @@ def test_the_ranking_shows_a_recorded_decision_as_its_outcome(client, staff, coh
 
 def test_decisions_are_not_announced_before_the_confirmation(client, cohort):
     application = applicant(cohort, "Semarang")
-    application.record_decision("selected", by=UserFactory())
+    services.record_decision(application, "selected", by=UserFactory())
     client.force_login(application.city.memberships.first().user)
 
     page = client.get(application.get_absolute_url()).content.decode()
@@ -84,45 +86,45 @@ def test_decisions_are_not_announced_before_the_confirmation(client, cohort):
 
 def test_the_cap_refuses_one_selection_too_many(staff, cohort):
     first, second, third = (applicant(cohort, n) for n in ["A", "B", "C"])
-    first.record_decision("selected", by=staff)
-    second.record_decision("selected", by=staff)
+    services.record_decision(first, "selected", by=staff)
+    services.record_decision(second, "selected", by=staff)
 
     with pytest.raises(Refused, match="maximum"):
-        third.record_decision("selected", by=staff)
+        services.record_decision(third, "selected", by=staff)
 
     assert cohort.applications.filter(decision="selected").count() == 2
 
 
 def test_changing_a_selected_city_frees_its_place(staff, cohort):
     first, second, third = (applicant(cohort, n) for n in ["A", "B", "C"])
-    first.record_decision("selected", by=staff)
-    second.record_decision("selected", by=staff)
-    second.record_decision("waitlisted", by=staff)
+    services.record_decision(first, "selected", by=staff)
+    services.record_decision(second, "selected", by=staff)
+    services.record_decision(second, "waitlisted", by=staff)
 
-    third.record_decision("selected", by=staff)
+    services.record_decision(third, "selected", by=staff)
 
     assert cohort.applications.filter(decision="selected").count() == 2
 
 
 def test_the_selection_cannot_be_confirmed_with_undecided_applications(staff, cohort):
-    applicant(cohort, "A").record_decision("selected", by=staff)
+    services.record_decision(applicant(cohort, "A"), "selected", by=staff)
     applicant(cohort, "B")
 
     with pytest.raises(Refused, match="every application"):
-        cohort.confirm_selection(by=staff)
+        services.confirm_selection(cohort, by=staff)
 
 
 def test_the_selection_is_confirmed_once(staff, cohort):
-    applicant(cohort, "A").record_decision("selected", by=staff)
-    cohort.confirm_selection(by=staff)
+    services.record_decision(applicant(cohort, "A"), "selected", by=staff)
+    services.confirm_selection(cohort, by=staff)
 
     with pytest.raises(Refused, match="already confirmed"):
-        cohort.confirm_selection(by=staff)
+        services.confirm_selection(cohort, by=staff)
 
 
 def test_result_emails_are_sent_once_even_if_the_task_runs_twice(staff, cohort, mailoutbox):
-    applicant(cohort, "A").record_decision("selected", by=staff)
-    cohort.confirm_selection(by=staff)
+    services.record_decision(applicant(cohort, "A"), "selected", by=staff)
+    services.confirm_selection(cohort, by=staff)
 
     assert send_selection_results(cohort.pk) == 1
     assert send_selection_results(cohort.pk) == 0
@@ -149,8 +151,8 @@ def test_only_programme_staff_confirm(client, cohort, user):
 
 def test_staff_read_every_state_change_on_the_application(client, staff, cohort):
     application = applicant(cohort, "Semarang")
-    application.record_decision("selected", by=staff)
-    cohort.confirm_selection(by=staff)
+    services.record_decision(application, "selected", by=staff)
+    services.confirm_selection(cohort, by=staff)
     client.force_login(staff)
 
     page = client.get(application.get_absolute_url()).content.decode()
@@ -175,7 +177,7 @@ def test_decisions_wait_for_the_review_stage(staff):
     application = UnderReviewApplicationFactory(cohort=OpenCohortFactory())
 
     with pytest.raises(Refused, match="in review"):
-        application.record_decision("selected", by=staff)
+        services.record_decision(application, "selected", by=staff)
     assert application.status == CityApplication.Status.UNDER_REVIEW
 
 
@@ -185,10 +187,10 @@ def test_the_plain_text_result_mail_keeps_apostrophes_and_ampersands_as_written(
     cohort.name = "Rivers & Coasts 2027"
     cohort.save()
     application = applicant(cohort, "Semarang")
-    application.record_decision("selected", by=staff, note="Don't forget the kick-off.")
+    services.record_decision(application, "selected", by=staff, note="Don't forget the kick-off.")
 
     with django_capture_on_commit_callbacks(execute=True):
-        cohort.confirm_selection(by=staff)
+        services.confirm_selection(cohort, by=staff)
 
     (message,) = mailoutbox
     assert message.subject.endswith("Rivers & Coasts 2027: the result for Semarang")

@@ -1,64 +1,31 @@
 """The cap holds when two staff act at the same moment (real transactions on PostgreSQL)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
-from cohorts.models import Cohort, Refused
-from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
+from cohorts import services
+from cohorts.models import Cohort
 from tests.factories import OpenCohortFactory, StaffFactory, UnderReviewApplicationFactory
+from tests.helpers import needs_row_locks, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _staff_group():
-    # A transactional test starts from an emptied database, without the migrations' group.
-    from django.contrib.auth.models import Group
-
-    Group.objects.get_or_create(name=PROGRAMME_STAFF_GROUP)
-
-
-def race(*acts):
-    """Run each act in its own thread and connection, released together; collect outcomes."""
-    barrier = threading.Barrier(len(acts))
-    outcomes = []
-
-    def run(act):
-        try:
-            barrier.wait()
-            act()
-            outcomes.append("done")
-        except Refused:
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(act,)) for act in acts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@needs_row_locks
 def test_two_staff_selecting_the_last_place_at_once_select_one_city():
     cohort = OpenCohortFactory(status=Cohort.Status.REVIEWING, max_cities=1)
     first, second = UnderReviewApplicationFactory.create_batch(2, cohort=cohort)
     alice, bob = StaffFactory(), StaffFactory()
 
     outcomes = race(
-        lambda: first.record_decision("selected", by=alice),
-        lambda: second.record_decision("selected", by=bob),
+        lambda: services.record_decision(first, "selected", by=alice),
+        lambda: services.record_decision(second, "selected", by=bob),
     )
 
     assert outcomes == ["done", "refused"]
     assert cohort.applications.filter(decision="selected").count() == 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@needs_row_locks
 def test_two_staff_confirming_at_once_confirm_the_selection_once():
     cohort = OpenCohortFactory(status=Cohort.Status.REVIEWING, max_cities=2)
     applications = UnderReviewApplicationFactory.create_batch(3, cohort=cohort)
@@ -66,11 +33,11 @@ def test_two_staff_confirming_at_once_confirm_the_selection_once():
     for application, decision in zip(
         applications, ["selected", "selected", "declined"], strict=True
     ):
-        application.record_decision(decision, by=staff)
+        services.record_decision(application, decision, by=staff)
 
     outcomes = race(
-        lambda: Cohort.objects.get(pk=cohort.pk).confirm_selection(by=staff),
-        lambda: Cohort.objects.get(pk=cohort.pk).confirm_selection(by=other),
+        lambda: services.confirm_selection(Cohort.objects.get(pk=cohort.pk), by=staff),
+        lambda: services.confirm_selection(Cohort.objects.get(pk=cohort.pk), by=other),
     )
 
     assert outcomes == ["done", "refused"]

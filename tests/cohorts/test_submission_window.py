@@ -5,21 +5,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from cohorts.models import CityApplication, Refused
+from cohorts import services
+from cohorts.models import CityApplication
 from resilience_portal.audit import trail
+from resilience_portal.refusals import Refused
+from tests.helpers import close_window, moments_ahead, move_clock
 
 pytestmark = pytest.mark.django_db
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-
-
-def close_at(application, moment):
-    cohort = application.cohort
-    cohort.applications_open = moment - timedelta(days=30)
-    cohort.applications_close = moment
-    cohort.save()
 
 
 def test_an_official_submits_inside_the_window_and_gets_a_receipt(
@@ -54,9 +49,9 @@ def _others(application):
 def test_the_last_moment_before_the_close_is_inside_the_window(draft, official):
     # 23:59 on 31 March in Semarang is 16:59 UTC.
     close = datetime(2027, 3, 31, 23, 59, tzinfo=JAKARTA)
-    close_at(draft, close)
+    close_window(draft.cohort, at=close)
 
-    draft.submit(by=official, now=close - timedelta(microseconds=1))
+    services.submit_application(draft, by=official, now=close - timedelta(microseconds=1))
 
     assert draft.status == CityApplication.Status.SUBMITTED
     assert draft.submitted_at == datetime(2027, 3, 31, 16, 58, 59, 999999, tzinfo=ZoneInfo("UTC"))
@@ -64,10 +59,10 @@ def test_the_last_moment_before_the_close_is_inside_the_window(draft, official):
 
 def test_the_close_itself_is_outside_the_window(draft, official):
     close = datetime(2027, 3, 31, 23, 59, tzinfo=JAKARTA)
-    close_at(draft, close)
+    close_window(draft.cohort, at=close)
 
     with pytest.raises(Refused, match="window is closed"):
-        draft.submit(by=official, now=close.astimezone(ZoneInfo("UTC")))
+        services.submit_application(draft, by=official, now=close.astimezone(ZoneInfo("UTC")))
 
     draft.refresh_from_db()
     assert draft.status == CityApplication.Status.DRAFT
@@ -75,24 +70,27 @@ def test_the_close_itself_is_outside_the_window(draft, official):
 
 def test_the_close_is_compared_in_utc_whatever_the_local_date_says(draft, official):
     # Still 31 March in UTC terms? No: 00:30 on 1 April in Jakarta is 17:30 UTC, after 17:00.
-    close_at(draft, datetime(2027, 3, 31, 17, 0, tzinfo=ZoneInfo("UTC")))
+    close_window(draft.cohort, at=datetime(2027, 3, 31, 17, 0, tzinfo=ZoneInfo("UTC")))
 
     with pytest.raises(Refused):
-        draft.submit(by=official, now=datetime(2027, 4, 1, 0, 30, tzinfo=JAKARTA))
+        services.submit_application(
+            draft, by=official, now=datetime(2027, 4, 1, 0, 30, tzinfo=JAKARTA)
+        )
 
 
 def test_nothing_is_submitted_before_the_window_opens(draft, official):
-    cohort = draft.cohort
-    cohort.applications_open = timezone.now() + timedelta(days=1)
-    cohort.applications_close = timezone.now() + timedelta(days=9)
-    cohort.save()
+    move_clock(
+        draft.cohort,
+        applications_open=moments_ahead(days=1),
+        applications_close=moments_ahead(days=9),
+    )
 
     with pytest.raises(Refused):
-        draft.submit(by=official)
+        services.submit_application(draft, by=official)
 
 
 def test_a_refused_submission_keeps_the_edited_draft(client, draft, official, mailoutbox):
-    close_at(draft, timezone.now() - timedelta(minutes=1))
+    close_window(draft.cohort)
     client.force_login(official)
 
     response = client.post(
@@ -114,11 +112,11 @@ def test_an_incomplete_application_cannot_be_submitted(draft, official):
     draft.save()
 
     with pytest.raises(Refused, match="Local SME ecosystem"):
-        draft.submit(by=official)
+        services.submit_application(draft, by=official)
 
 
 def test_an_official_withdraws_a_submitted_application(client, draft, official):
-    draft.submit(by=official)
+    services.submit_application(draft, by=official)
     client.force_login(official)
 
     client.post(reverse("cohorts:application_withdraw", args=[draft.pk]))
@@ -158,12 +156,12 @@ def test_withdrawing_asks_for_confirmation_first(client, draft, official):
 
 
 def test_a_withdrawal_from_a_page_loaded_before_the_review_started_is_refused(draft, official):
-    draft.submit(by=official)
+    services.submit_application(draft, by=official)
     seen_by_official = CityApplication.objects.get(pk=draft.pk)
-    draft.start_review(by=official)
+    services.start_cohort_review(draft.cohort, by=official, now=draft.cohort.applications_close)
 
     with pytest.raises(Refused, match="cannot be withdrawn"):
-        seen_by_official.withdraw(by=official)
+        services.withdraw_application(seen_by_official, by=official)
 
     draft.refresh_from_db()
     assert draft.status == CityApplication.Status.UNDER_REVIEW
@@ -173,11 +171,11 @@ def test_a_colleague_saving_an_old_copy_of_the_draft_does_not_reopen_a_submitted
     draft, official
 ):
     colleague_copy = CityApplication.objects.get(pk=draft.pk)
-    draft.submit(by=official)
+    services.submit_application(draft, by=official)
     colleague_copy.motivation = "An afterthought"
 
     with pytest.raises(Refused, match="Only a draft"):
-        colleague_copy.save_draft(by=official, changed=["motivation"])
+        services.save_draft(colleague_copy, by=official, changed=["motivation"])
 
     draft.refresh_from_db()
     assert draft.status == CityApplication.Status.SUBMITTED
@@ -189,7 +187,7 @@ def test_the_draft_page_gives_the_deadline_in_the_city_zone_when_the_viewer_is_e
 ):
     draft.city.time_zone = "Asia/Jakarta"
     draft.city.save()
-    close_at(draft, datetime(2031, 3, 31, 23, 59, tzinfo=JAKARTA))
+    close_window(draft.cohort, at=datetime(2031, 3, 31, 23, 59, tzinfo=JAKARTA))
     official.time_zone = "Europe/Paris"
     official.save()
     client.force_login(official)

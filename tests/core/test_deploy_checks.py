@@ -1,4 +1,5 @@
-"""`check --deploy` refuses a production configuration that would weaken the login limits."""
+"""`check --deploy` refuses a production configuration that would weaken the login limits
+or serve uploads without a virus scan."""
 
 import os
 import subprocess
@@ -6,7 +7,7 @@ import sys
 
 from django.conf import settings
 
-from resilience_portal.checks import shared_cache_for_rate_limits
+from resilience_portal.checks import shared_cache_for_rate_limits, uploads_scanned_for_viruses
 
 
 def test_deploy_check_requires_redis_for_shared_rate_limits(settings):
@@ -39,3 +40,17 @@ def test_the_web_server_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_deploy_check_requires_virus_scanning(settings):
+    settings.CLAMD_ENABLED = False
+
+    (error,) = uploads_scanned_for_viruses(None)
+
+    assert error.id == "portal.E002"
+
+
+def test_deploy_check_passes_with_virus_scanning(settings):
+    settings.CLAMD_ENABLED = True
+
+    assert uploads_scanned_for_viruses(None) == []

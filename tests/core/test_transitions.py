@@ -40,6 +40,23 @@ def test_it_refuses_from_another_state_on_the_fresh_row(staff):
     assert not audit.trail(cohort).exists()
 
 
+def test_the_act_may_say_in_its_own_words_why_the_state_refuses_it(staff):
+    cohort = CohortFactory(status=Cohort.Status.SELECTED)
+    Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.CLOSED)
+    with pytest.raises(Refused, match=r"^Only a selected cohort can start running\.$"):
+        transition(
+            cohort,
+            to=Cohort.Status.RUNNING,
+            allowed_from={Cohort.Status.SELECTED},
+            refusal="Only a selected cohort can start running.",
+            action="cohort.running",
+            by=staff,
+        )
+    cohort.refresh_from_db()
+    assert cohort.status == Cohort.Status.CLOSED
+    assert not audit.trail(cohort).exists()
+
+
 def test_a_failed_check_changes_nothing(staff):
     cohort = CohortFactory(status=Cohort.Status.SELECTED)
 

@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from procurement.models import Challenge, Clarification
+from procurement import services
+from procurement.models import Challenge
+from procurement.services import amend_challenge
 from resilience_portal.audit import trail
 from tests.factories import (
     ChallengeFactory,
@@ -58,7 +60,7 @@ def test_documents_are_refused_once_published(client, settings, tmp_path):
 
 def test_a_reader_recomputes_the_receipt_digest_after_the_deadline(client):
     proposal = ProposalFactory()
-    proposal.submit(by=member_of(proposal.sme))
+    services.submit_proposal(proposal, by=member_of(proposal.sme))
     Challenge.objects.filter(pk=proposal.challenge_id).update(
         questions_close=timezone.now() - datetime.timedelta(days=1),
         submissions_close=timezone.now() - datetime.timedelta(seconds=1),
@@ -89,24 +91,25 @@ def test_official_and_staff_dashboards_run_constant_queries(
 def test_every_act_leaves_an_audit_entry(client):
     challenge = ChallengeFactory(status=Challenge.Status.DRAFT)
     official, staff = official_of(challenge.city), StaffFactory()
-    challenge.submit_for_approval(by=official)
-    challenge.send_back(by=staff, comments="More detail")
-    challenge.submit_for_approval(by=official)
-    challenge.approve(by=staff)
+    services.submit_for_approval(challenge, by=official)
+    services.send_back_challenge(challenge, by=staff, comments="More detail")
+    services.submit_for_approval(challenge, by=official)
+    services.approve_challenge(challenge, by=staff)
     sme = VerifiedSMEFactory(city=challenge.city)
     member = member_of(sme)
-    question = Clarification.ask(challenge, sme=sme, by=member, question="Q?")
-    question.publish_answer(by=official, answer="A.")
+    question = services.ask_question(challenge, sme=sme, by=member, question="Q?")
+    services.publish_answer(question, by=official, answer="A.")
     proposal = ProposalFactory(challenge=challenge, sme=sme)
-    proposal.submit(by=member)
-    proposal.save_answers(by=member, solution="Revised")
-    proposal.withdraw(by=member)
-    challenge.amend(
+    services.submit_proposal(proposal, by=member)
+    services.save_proposal_answers(proposal, by=member, solution="Revised")
+    services.withdraw_proposal(proposal, by=member)
+    amend_challenge(
+        challenge,
         by=official,
         summary="More time",
         submissions_close=challenge.submissions_close + datetime.timedelta(days=1),
     )
-    challenge.cancel(by=official, reason="Budget withdrawn")
+    services.cancel_challenge(challenge, by=official, reason="Budget withdrawn")
     assert [entry.action for entry in reversed(trail(challenge))] == [
         "challenge.submitted",
         "challenge.sent_back",

@@ -6,9 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from procurement.models import Challenge, Clarification, Proposal, Sector, TransitionRefused
+from procurement import notices, services
+from procurement.models import Challenge, Clarification, Proposal
+from procurement.services import amend_challenge
 from procurement.tasks import notify_challenge_audience
 from resilience_portal.audit import trail
+from resilience_portal.refusals import Refused
+from smes.models import Sector
 from tests.factories import (
     ChallengeFactory,
     ProposalFactory,
@@ -32,7 +36,7 @@ def test_publication_emails_smes_whose_sectors_match_once(
     energy.sectors.add(Sector.objects.get(code="energy"))
     told, not_told = member_of(water), member_of(energy)
     with django_capture_on_commit_callbacks(execute=True):
-        challenge.approve(by=StaffFactory())
+        services.approve_challenge(challenge, by=StaffFactory())
     recipients = {address for message in mailoutbox for address in message.to}
     assert told.email in recipients
     assert not_told.email not in recipients
@@ -42,23 +46,21 @@ def test_publication_emails_smes_whose_sectors_match_once(
 
 
 def test_publication_sends_in_batches_over_one_connection_each(settings, mailoutbox, monkeypatch):
-    from procurement import challenge_services
-
-    monkeypatch.setattr(challenge_services, "BATCH_SIZE", 2)
+    monkeypatch.setattr(notices, "BATCH_SIZE", 2)
     challenge = ChallengeFactory(sectors=["water"])
     for _ in range(5):
         sme = VerifiedSMEFactory(city=challenge.city)
         sme.sectors.add(Sector.objects.get(code="water"))
         member_of(sme)
     opened = []
-    original = challenge_services.mailers.__class__.default
+    original = notices.mailers.__class__.default
 
     def counting(self):
         connection = original.fget(self)
         opened.append(connection)
         return connection
 
-    monkeypatch.setattr(challenge_services.mailers.__class__, "default", property(counting))
+    monkeypatch.setattr(notices.mailers.__class__, "default", property(counting))
     assert notify_challenge_audience(challenge.pk, "published") == 5
     assert len(opened) == 3
     assert len(mailoutbox) == 5
@@ -78,7 +80,7 @@ def test_sme_asks_official_answers_and_bidders_and_the_asker_hear_without_the_as
     submitted = ProposalFactory(challenge=open_challenge)
     withdrawn = ProposalFactory(challenge=open_challenge, status=Proposal.Status.WITHDRAWN)
     drafter, submitter, withdrawer = (member_of(p.sme) for p in (drafting, submitted, withdrawn))
-    submitted.submit(by=submitter)
+    services.submit_proposal(submitted, by=submitter)
     client.force_login(asker)
     client.post(
         reverse("procurement:question_ask", args=[open_challenge.slug]),
@@ -119,22 +121,22 @@ def test_questions_close_is_enforced(open_challenge):
     )
     open_challenge.refresh_from_db()
     sme = VerifiedSMEFactory(city=open_challenge.city)
-    with pytest.raises(TransitionRefused):
-        Clarification.ask(open_challenge, sme=sme, by=member_of(sme), question="Late?")
+    with pytest.raises(Refused):
+        services.ask_question(open_challenge, sme=sme, by=member_of(sme), question="Late?")
 
 
 def test_only_the_citys_officials_answer(open_challenge):
     sme = VerifiedSMEFactory(city=open_challenge.city)
-    clarification = Clarification.ask(open_challenge, sme=sme, by=member_of(sme), question="Q?")
+    clarification = services.ask_question(open_challenge, sme=sme, by=member_of(sme), question="Q?")
     for outsider in (member_of(sme), StaffFactory(), official_of(ChallengeFactory().city)):
-        with pytest.raises(TransitionRefused):
-            clarification.publish_answer(by=outsider, answer="No")
+        with pytest.raises(Refused):
+            services.publish_answer(clarification, by=outsider, answer="No")
 
 
 def test_cannot_ask_for_an_sme_you_do_not_belong_to(open_challenge):
     sme = VerifiedSMEFactory(city=open_challenge.city)
-    with pytest.raises(TransitionRefused):
-        Clarification.ask(open_challenge, sme=sme, by=UserFactory(), question="Q?")
+    with pytest.raises(Refused):
+        services.ask_question(open_challenge, sme=sme, by=UserFactory(), question="Q?")
 
 
 def amendment_post(challenge, *, weights, submissions_close):
@@ -191,15 +193,16 @@ def test_amendment_refused_to_other_users_and_after_the_deadline(client, open_ch
     client.force_login(StaffFactory())
     url = reverse("procurement:challenge_amend", args=[open_challenge.slug])
     assert client.get(url).status_code == 404
-    with pytest.raises(TransitionRefused):
-        open_challenge.amend(by=StaffFactory(), summary="x", submissions_close=None)
+    with pytest.raises(Refused):
+        amend_challenge(open_challenge, by=StaffFactory(), summary="x", submissions_close=None)
     Challenge.objects.filter(pk=open_challenge.pk).update(
         questions_close=timezone.now() - datetime.timedelta(days=1),
         submissions_close=timezone.now() - datetime.timedelta(seconds=1),
     )
     open_challenge.refresh_from_db()
-    with pytest.raises(TransitionRefused):
-        open_challenge.amend(
+    with pytest.raises(Refused):
+        amend_challenge(
+            open_challenge,
             by=official_of(open_challenge.city),
             summary="Extend",
             submissions_close=timezone.now() + datetime.timedelta(days=3),

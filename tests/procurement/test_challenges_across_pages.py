@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from procurement.models import Challenge, Sector
+from procurement.models import Challenge
+from smes.models import Sector
 from tests.factories import ChallengeFactory, CityFactory, SMEFactory, member_of
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,7 @@ def _grow(pilot, member, *, updates, kpis):
     new = [KPIFactory(pilot=pilot, target=Decimal(40)) for _ in range(kpis)]
     for index in range(updates):
         upload = pdf_upload()
-        from procurement.uploads import check_upload
+        from resilience_portal.uploads import check_upload
 
         upload.checked = check_upload(upload)
         services.post_progress_update(

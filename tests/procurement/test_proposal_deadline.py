@@ -5,8 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from procurement.models import Challenge, Proposal, TransitionRefused
+from procurement import services
+from procurement.models import Challenge, Proposal
 from resilience_portal.audit import trail
+from resilience_portal.refusals import Refused
 from tests.factories import ChallengeFactory, ProposalFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,7 @@ def proposal():
 
 def test_member_submits_before_deadline_and_gets_a_version(proposal):
     member = member_of(proposal.sme)
-    proposal.submit(by=member)
+    services.submit_proposal(proposal, by=member)
     assert proposal.status == Proposal.Status.SUBMITTED
     assert proposal.version == 1
     assert len(proposal.receipt_digest) == 64
@@ -35,15 +37,15 @@ def test_member_submits_before_deadline_and_gets_a_version(proposal):
 
 
 def test_non_member_cannot_submit(proposal):
-    with pytest.raises(TransitionRefused):
-        proposal.submit(by=member_of(ProposalFactory().sme))
+    with pytest.raises(Refused):
+        services.submit_proposal(proposal, by=member_of(ProposalFactory().sme))
 
 
 def test_submission_one_second_after_deadline_is_refused_and_draft_kept(proposal):
     member = member_of(proposal.sme)
     move_deadline(proposal.challenge, seconds_from_now=-1)
-    with pytest.raises(TransitionRefused, match="deadline"):
-        proposal.submit(by=member)
+    with pytest.raises(Refused, match="deadline"):
+        services.submit_proposal(proposal, by=member)
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.DRAFT
     assert proposal.solution
@@ -52,7 +54,7 @@ def test_submission_one_second_after_deadline_is_refused_and_draft_kept(proposal
 def test_submission_one_second_before_deadline_is_accepted(proposal):
     member = member_of(proposal.sme)
     move_deadline(proposal.challenge, seconds_from_now=2)
-    proposal.submit(by=member)
+    services.submit_proposal(proposal, by=member)
     assert proposal.status == Proposal.Status.SUBMITTED
 
 
@@ -63,10 +65,10 @@ def test_deadline_exactly_now_is_closed(proposal, monkeypatch):
         questions_close=frozen - datetime.timedelta(days=1), submissions_close=frozen
     )
     monkeypatch.setattr(timezone, "now", lambda: frozen)
-    with pytest.raises(TransitionRefused):
-        proposal.submit(by=member)
+    with pytest.raises(Refused):
+        services.submit_proposal(proposal, by=member)
     monkeypatch.setattr(timezone, "now", lambda: frozen - datetime.timedelta(seconds=1))
-    proposal.submit(by=member)
+    services.submit_proposal(proposal, by=member)
     assert proposal.status == Proposal.Status.SUBMITTED
 
 
@@ -87,17 +89,17 @@ def test_edit_after_deadline_is_refused_and_content_unchanged(proposal):
     member = member_of(proposal.sme)
     stale = Proposal.objects.get(pk=proposal.pk)  # a form opened before the deadline
     move_deadline(proposal.challenge, seconds_from_now=-1)
-    with pytest.raises(TransitionRefused):
-        stale.save_answers(by=member, solution="Changed too late")
+    with pytest.raises(Refused):
+        services.save_proposal_answers(stale, by=member, solution="Changed too late")
     proposal.refresh_from_db()
     assert proposal.solution == "Raised modular stalls with drainage channels."
 
 
 def test_edit_of_submitted_proposal_resubmits_with_new_receipt(proposal):
     member = member_of(proposal.sme)
-    proposal.submit(by=member)
+    services.submit_proposal(proposal, by=member)
     first = proposal.receipt_digest
-    proposal.save_answers(by=member, solution="A better idea")
+    services.save_proposal_answers(proposal, by=member, solution="A better idea")
     assert proposal.status == Proposal.Status.SUBMITTED
     assert proposal.version == 2
     assert proposal.receipt_digest != first
@@ -106,27 +108,27 @@ def test_edit_of_submitted_proposal_resubmits_with_new_receipt(proposal):
 
 def test_withdraw_before_deadline_then_submit_again(proposal):
     member = member_of(proposal.sme)
-    proposal.submit(by=member)
-    proposal.withdraw(by=member)
+    services.submit_proposal(proposal, by=member)
+    services.withdraw_proposal(proposal, by=member)
     assert proposal.status == Proposal.Status.WITHDRAWN
-    proposal.submit(by=member)
+    services.submit_proposal(proposal, by=member)
     assert proposal.status == Proposal.Status.SUBMITTED
 
 
 def test_withdraw_after_deadline_is_refused(proposal):
     member = member_of(proposal.sme)
-    proposal.submit(by=member)
+    services.submit_proposal(proposal, by=member)
     move_deadline(proposal.challenge, seconds_from_now=-1)
-    with pytest.raises(TransitionRefused):
-        proposal.withdraw(by=member)
+    with pytest.raises(Refused):
+        services.withdraw_proposal(proposal, by=member)
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED
 
 
 def test_incomplete_draft_cannot_be_submitted():
     proposal = ProposalFactory(solution="", price=None)
-    with pytest.raises(TransitionRefused, match="Complete"):
-        proposal.submit(by=member_of(proposal.sme))
+    with pytest.raises(Refused, match="Complete"):
+        services.submit_proposal(proposal, by=member_of(proposal.sme))
 
 
 def test_ineligible_sme_cannot_start_a_proposal():
@@ -135,8 +137,8 @@ def test_ineligible_sme_cannot_start_a_proposal():
     unverified.verification = "unverified"
     unverified.city.save()
     unverified.save()
-    with pytest.raises(TransitionRefused, match="eligible"):
-        Proposal.start(challenge, sme=unverified, by=member_of(unverified))
+    with pytest.raises(Refused, match="eligible"):
+        services.start_proposal(challenge, sme=unverified, by=member_of(unverified))
 
 
 def test_sme_of_another_country_is_not_eligible():
@@ -149,7 +151,9 @@ def test_sme_of_another_country_is_not_eligible():
 
 def test_start_returns_the_existing_proposal():
     proposal = ProposalFactory()
-    again = Proposal.start(proposal.challenge, sme=proposal.sme, by=member_of(proposal.sme))
+    again = services.start_proposal(
+        proposal.challenge, sme=proposal.sme, by=member_of(proposal.sme)
+    )
     assert again.pk == proposal.pk
 
 
@@ -157,5 +161,5 @@ def test_sme_no_longer_verified_cannot_submit(proposal):
     member = member_of(proposal.sme)
     proposal.sme.verification = "rejected"
     proposal.sme.save()
-    with pytest.raises(TransitionRefused, match="eligible"):
-        proposal.submit(by=member)
+    with pytest.raises(Refused, match="eligible"):
+        services.submit_proposal(proposal, by=member)

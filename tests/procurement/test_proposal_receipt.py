@@ -5,6 +5,7 @@ import hashlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from procurement import services
 from tests.factories import ProposalFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ def test_receipt_is_mailed_to_members_with_digest(mailoutbox, django_capture_on_
     member = member_of(proposal.sme)
     colleague = member_of(proposal.sme)
     with django_capture_on_commit_callbacks(execute=True):
-        proposal.submit(by=member)
+        services.submit_proposal(proposal, by=member)
     receipt = mailoutbox[-1]
     assert set(receipt.to) == {member.email, colleague.email}
     assert proposal.receipt_digest in receipt.body
@@ -27,7 +28,7 @@ def test_receipt_is_mailed_to_members_with_digest(mailoutbox, django_capture_on_
 
 def test_digest_can_be_recomputed_from_the_frozen_content():
     proposal = ProposalFactory()
-    proposal.submit(by=member_of(proposal.sme))
+    services.submit_proposal(proposal, by=member_of(proposal.sme))
     version = proposal.versions.get()
     assert hashlib.sha256(version.canonical_bytes()).hexdigest() == proposal.receipt_digest
 
@@ -36,9 +37,10 @@ def test_digest_covers_attachment_digests(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     proposal = ProposalFactory()
     member = member_of(proposal.sme)
-    proposal.submit(by=member)
+    services.submit_proposal(proposal, by=member)
     before = proposal.receipt_digest
-    proposal.add_attachment(
+    services.add_proposal_attachment(
+        proposal,
         by=member,
         upload=SimpleUploadedFile("plan.pdf", PDF),
         name="plan.pdf",

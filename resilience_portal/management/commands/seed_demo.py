@@ -8,7 +8,7 @@ from django.db import transaction
 
 from resilience_portal import demo, mail
 
-SEEDING_APPS = ["resilience_portal", "cohorts", "procurement", "mentorship", "casestudies"]
+SEEDING_APPS = ["resilience_portal", "cohorts", "smes", "procurement", "mentorship", "casestudies"]
 
 
 class Command(BaseCommand):
@@ -39,3 +39,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo programme loaded. Sign in with:"))
         for email, role_note in demo.logins:
             self.stdout.write(f"  {email:<42} {demo.DEMO_PASSWORD}   ({role_note})")
+        for line in demo.second_factor_notes([email for email, _note in demo.logins]):
+            self.stdout.write(line)
