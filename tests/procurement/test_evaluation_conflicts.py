@@ -12,6 +12,7 @@ from procurement import evaluation_services as services
 from procurement.models import ConflictDeclaration, Proposal, ProposalAttachment
 from resilience_portal.models import AuditEntry
 from resilience_portal.refusals import Refused
+from resilience_portal.scanning import ScanStatus
 from tests.factories import (
     PDF_BYTES,
     ChallengeFactory,
@@ -52,6 +53,7 @@ def attach(proposal):
         content_type="application/pdf",
         size=len(PDF_BYTES),
         sha256="0" * 64,
+        scan_status=ScanStatus.CLEAN,
     )
 
 
