@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from resilience_portal.admin import PrivateContentAdmin
 
-from .models import Amendment, Challenge, Clarification, Criterion, Proposal
+from .models import KPI, Amendment, Challenge, Clarification, Criterion, Milestone, Pilot, Proposal
 
 # --- Challenges and proposals -------------------------------------------------------------
 
@@ -134,3 +134,25 @@ class ProposalAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Pilots: for staff repair work (a mistyped date or target); the city plans in the portal.
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    readonly_fields = ["late_flagged_at"]
+
+
+class KPIInline(admin.TabularInline):
+    model = KPI
+    extra = 0
+
+
+@admin.register(Pilot)
+class PilotAdmin(admin.ModelAdmin):
+    list_display = ["challenge", "sme", "status", "starts_on", "ends_on"]
+    list_filter = ["status"]
+    raw_id_fields = ["award", "challenge", "sme", "started_by"]
+    inlines = [MilestoneInline, KPIInline]

@@ -8,6 +8,22 @@ class ProcurementConfig(AppConfig):
 
     def ready(self):
         self._register_challenge_panels()
+        self._register_evaluation()
+
+    def _register_evaluation(self):
+        from resilience_portal.dashboard import register_panel
+        from resilience_portal.permissions import Role, register_role
+
+        from .evaluation_services import evaluator_panel
+        from .models import PanelSeat
+
+        register_role(Role.EVALUATOR, lambda user: PanelSeat.objects.filter(user=user).exists())
+        register_panel(
+            Role.EVALUATOR,
+            "procurement/evaluation/_dashboard.html",
+            context=evaluator_panel,
+            order=25,
+        )
 
     def _register_challenge_panels(self):
         from django.db.models import Count, Q

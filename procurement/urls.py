@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import challenge, proposal
+from .views import challenge, evaluation, ocds, pilot, proposal
 
 app_name = "procurement"
 
@@ -68,4 +68,65 @@ urlpatterns: list = [
         proposal.receipt_content,
         name="receipt_content",
     ),
+    # Evaluation: panel, conflicts, scores, moderation, award, debrief and standstill
+    path("challenges/<slug:slug>/panel/", evaluation.panel, name="panel"),
+    path("panel-invitations/<str:token>/", evaluation.panel_invitation, name="panel_invitation"),
+    path("challenges/<slug:slug>/evaluation/", evaluation.evaluation, name="evaluation"),
+    path(
+        "challenges/<slug:slug>/evaluation/conflicts/",
+        evaluation.conflicts,
+        name="evaluation_conflicts",
+    ),
+    path(
+        "challenges/<slug:slug>/evaluation/proposals/<int:pk>/",
+        evaluation.score,
+        name="evaluation_score",
+    ),
+    path("challenges/<slug:slug>/evaluation/submit/", evaluation.submit, name="evaluation_submit"),
+    path("challenges/<slug:slug>/evaluation/matrix/", evaluation.matrix, name="evaluation_matrix"),
+    path(
+        "challenges/<slug:slug>/evaluation/proposals/<int:pk>/consensus/",
+        evaluation.consensus,
+        name="evaluation_consensus",
+    ),
+    path(
+        "challenges/<slug:slug>/evaluation/proposals/<int:pk>/disqualify/",
+        evaluation.disqualify,
+        name="evaluation_disqualify",
+    ),
+    path(
+        "challenges/<slug:slug>/evaluation/proposals/<int:pk>/shortlist/",
+        evaluation.shortlist,
+        name="evaluation_shortlist",
+    ),
+    path("challenges/<slug:slug>/evaluation/award/", evaluation.award, name="evaluation_award"),
+    path(
+        "challenges/<slug:slug>/evaluation/close/",
+        evaluation.close_without_award,
+        name="evaluation_close",
+    ),
+    path(
+        "challenges/<slug:slug>/evaluation/questions/<int:pk>/answer/",
+        evaluation.answer_question,
+        name="evaluation_answer",
+    ),
+    path("challenges/<slug:slug>/debrief/", evaluation.debrief, name="debrief"),
+    # Pilots and open contracting data
+    path("challenges/<slug:slug>/pilot/", pilot.pilot_detail, name="pilot_detail"),
+    path("challenges/<slug:slug>/pilot/start/", pilot.pilot_start, name="pilot_start"),
+    path("challenges/<slug:slug>/pilot/plan/", pilot.pilot_manage, name="pilot_manage"),
+    path(
+        "challenges/<slug:slug>/pilot/milestones/<int:pk>/move/",
+        pilot.milestone_move,
+        name="pilot_milestone_move",
+    ),
+    path("challenges/<slug:slug>/pilot/complete/", pilot.pilot_complete, name="pilot_complete"),
+    path("challenges/<slug:slug>/pilot/report/", pilot.pilot_report, name="pilot_report"),
+    path(
+        "challenges/<slug:slug>/pilot/evidence/<int:pk>/",
+        pilot.evidence_download,
+        name="pilot_evidence",
+    ),
+    path("challenges/<slug:slug>/ocds.json", ocds.challenge_package, name="challenge_ocds"),
+    path("ocds/releases.json", ocds.bulk_package, name="ocds_releases"),
 ]

@@ -22,6 +22,11 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="" if not DEBUG else "insecure
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Open Contracting: every challenge's ocid starts with this prefix. "ocds-xxxxxx" is a
+# placeholder: register the portal's own prefix with the Open Contracting Partnership
+# (https://standard.open-contracting.org/latest/en/guidance/build/#register-an-ocid-prefix)
+# and set it here before publishing data anyone relies on; ocids must never change after.
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-xxxxxx")
 
 INSTALLED_APPS = [
     "resilience_portal.apps.PortalConfig",
@@ -229,6 +234,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "close-due-challenges": {"task": "procurement.tasks.close_due_challenges", "schedule": 60.0},
     # Sessions: reminders 24 h and 1 h before, feedback requests after; each sent once.
     "send-session-notices": {"task": "mentorship.tasks.send_session_notices", "schedule": 300.0},
+    # Awards: record finality when the standstill ends; pages derive it from the clock.
+    "record-final-awards": {"task": "procurement.tasks.record_final_awards", "schedule": 300.0},
+    # Pilots: tell the city's officials of each milestone that fell late, once.
+    "flag-late-milestones": {"task": "procurement.tasks.flag_late_milestones", "schedule": 3600.0},
     # Uploads that arrived while the virus scanner was down wait for it here.
     "rescan-held-uploads": {
         "task": "resilience_portal.tasks.rescan_held_uploads",

@@ -507,3 +507,131 @@ def an_official(**kwargs):
 def an_sme_member(**kwargs):
     """A user who belongs to a new SME."""
     return SMEMembershipFactory(**kwargs).user
+
+
+# --- Evaluation: panels, declarations, scores ---------------------------------------------
+
+from procurement.models import ConflictDeclaration, PanelSeat, Score  # noqa: E402
+
+
+class ClosedChallengeFactory(ChallengeFactory):
+    """A challenge whose deadline passed yesterday, its close recorded."""
+
+    questions_close = factory.LazyFunction(lambda: _days(-10))
+    submissions_close = factory.LazyFunction(lambda: _days(-1))
+    award_expected = factory.LazyFunction(lambda: _days(30))
+    status = Challenge.Status.CLOSED
+    closed_at = factory.LazyFunction(lambda: _days(-1))
+
+
+class SubmittedProposalFactory(ProposalFactory):
+    status = Proposal.Status.SUBMITTED
+    version = 1
+    submitted_at = factory.LazyFunction(lambda: _days(-2))
+
+
+class PanelSeatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PanelSeat
+
+    challenge = factory.SubFactory(ClosedChallengeFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+def declare(seat, *, conflicts=()):
+    """Record ``seat``'s declarations for every bidder, conflicted with the SMEs given."""
+    bidders = SME.objects.filter(
+        proposals__challenge=seat.challenge, proposals__status__in=Proposal.SUBMITTED_STATUSES
+    )
+    conflicted = {sme.pk for sme in conflicts}
+    ConflictDeclaration.objects.bulk_create(
+        ConflictDeclaration(seat=seat, sme=sme, conflicted=sme.pk in conflicted, note="")
+        for sme in bidders
+    )
+    seat.conflicts_declared_at = timezone.now()
+    seat.save(update_fields=["conflicts_declared_at"])
+    return seat
+
+
+def score_all(seat, value=7, *, submit=True, values=None):
+    """Score every proposal ``seat`` may see on every criterion, with a comment each."""
+    proposals = Proposal.objects.visible_to(seat.user).filter(
+        challenge=seat.challenge, status__in=("submitted", "shortlisted")
+    )
+    criteria = list(seat.challenge.criteria.all())
+    Score.objects.bulk_create(
+        Score(
+            seat=seat,
+            proposal=proposal,
+            criterion=criterion,
+            score=(values or {}).get((proposal.pk, criterion.pk), value),
+            comment=f"Comment on {criterion.name}",
+        )
+        for proposal in proposals
+        for criterion in criteria
+    )
+    if submit:
+        seat.scores_submitted_at = timezone.now()
+        seat.save(update_fields=["scores_submitted_at"])
+    return seat
+
+
+# --- Pilots and open contracting data -------------------------------------------------------
+
+from procurement.models import KPI, Award, Milestone, Pilot  # noqa: E402
+
+
+def award_for(challenge=None, *, final=True, proposal=None, amount=Decimal("240000.00")):
+    """An award recorded on ``challenge`` (a closed one by default); its standstill over
+    unless ``final=False``."""
+    challenge = challenge or ClosedChallengeFactory()
+    proposal = proposal or SubmittedProposalFactory(challenge=challenge)
+    Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.AWARDED)
+    Challenge.objects.filter(pk=challenge.pk).update(status=Challenge.Status.AWARDED)
+    challenge.status = Challenge.Status.AWARDED
+    decided = _days(-15 if final else -2)
+    return Award.objects.create(
+        challenge=challenge,
+        proposal=proposal,
+        sme=proposal.sme,
+        amount=amount,
+        currency=challenge.currency,
+        justification="Best value for the market traders.",
+        bidders=Proposal.objects.filter(challenge=challenge).count(),
+        decided_at=decided,
+        standstill_ends_at=decided + timedelta(days=10),
+    )
+
+
+class PilotFactory(factory.django.DjangoModelFactory):
+    """A running pilot of a final award, started ten days ago for six months."""
+
+    class Meta:
+        model = Pilot
+
+    award = factory.LazyFunction(award_for)
+    challenge = factory.SelfAttribute("award.challenge")
+    sme = factory.SelfAttribute("award.sme")
+    summary = "Raised stalls in the central market through one monsoon."
+    starts_on = factory.LazyFunction(lambda: (_days(-10)).date())
+    ends_on = factory.LazyFunction(lambda: (_days(170)).date())
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    pilot = factory.SubFactory(PilotFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    due_on = factory.LazyFunction(lambda: (_days(30)).date())
+
+
+class KPIFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KPI
+
+    pilot = factory.SubFactory(PilotFactory)
+    indicator = "jobs_created"
+    unit = "jobs"
+    baseline = Decimal("0")
+    target = Decimal("20")

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, Max, OuterRef, Q, Sum
 from django.urls import reverse
@@ -175,6 +176,15 @@ class Challenge(models.Model):
     questions_close = models.DateTimeField(_("questions close"))
     submissions_close = models.DateTimeField(_("submissions close"), db_index=True)
     award_expected = models.DateTimeField(_("award expected"))
+    standstill_days = models.PositiveSmallIntegerField(
+        _("standstill period (days)"),
+        default=10,
+        validators=[MaxValueValidator(60)],
+        help_text=_(
+            "After the award, unsuccessful SMEs may ask about the decision for this many days "
+            "before it becomes final."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

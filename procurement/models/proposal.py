@@ -11,7 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -32,8 +32,9 @@ class ProposalQuerySet(models.QuerySet):
 
         An SME's members always see their own proposals. The city's officials and
         programme staff see submitted proposals only once the deadline has passed by
-        the clock, whatever status the challenge has recorded. Evaluators (appointed
-        to a panel in the evaluation step) join ``readers`` here, under the same clock.
+        the clock, whatever status the challenge has recorded. Evaluators on the
+        challenge's panel join them under the same clock, for each SME they have declared
+        no conflict with.
         """
         if not user.is_authenticated:
             return self.none()
@@ -41,11 +42,20 @@ class ProposalQuerySet(models.QuerySet):
         unsealed = Q(status__in=Proposal.SUBMITTED_STATUSES) & Q(
             challenge__in=Challenge.objects.unsealed()
         )
+        from .evaluation import ConflictDeclaration
+
+        seats = ConflictDeclaration.objects.filter(
+            seat__user=user, seat__challenge=OuterRef("challenge"), sme=OuterRef("sme")
+        )
         if is_programme_staff(user):
             readers = Q()
         else:
             readers = Q(challenge__city__in=City.objects.represented_by(user))
-        return self.filter(own | (unsealed & readers))
+            # An evaluator reads a proposal once they have declared no conflict with its SME.
+            readers |= Exists(seats.filter(conflicted=False))
+        # A declared conflict hides the proposal from that person by every route, whatever
+        # else they are (an official of the city, programme staff).
+        return self.filter(own | (unsealed & readers & ~Exists(seats.filter(conflicted=True))))
 
     def of_member(self, user):
         if not user.is_authenticated:

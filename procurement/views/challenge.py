@@ -31,6 +31,7 @@ from resilience_portal.uploads import uploaded_message
 from smes.models import SME
 
 from .. import services
+from ..evaluation_services import challenge_page_context
 from ..forms.challenge import (
     AmendedCriteriaFormSet,
     AmendmentForm,
@@ -98,6 +99,7 @@ def challenge_detail(request, slug):
         "can_start_evaluation": challenge.can_start_evaluation(user),
         "can_cancel": challenge.can_cancel(user),
         "audit_trail": audit.trail(challenge)[:20] if (is_official or staff) else None,
+        **challenge_page_context(challenge, user),
     }
     if user.is_authenticated:
         member_smes = list(SME.objects.filter(memberships__user=user))

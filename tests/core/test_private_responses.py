@@ -27,9 +27,14 @@ from procurement.models import (
     Challenge,
     ChallengeAttachment,
     Clarification,
+    Evidence,
+    Milestone,
+    PanelSeat,
+    Pilot,
     Proposal,
     ProposalAttachment,
     ProposalVersion,
+    StandstillQuestion,
 )
 from resilience_portal import demo
 from resilience_portal.models import User
@@ -93,6 +98,28 @@ def route_parameters():
     case_studies = _slugs(CaseStudy.objects.order_by("status"))
     issues = _pks(NewsletterIssue.objects.order_by("status"))
     subscribers = list(Subscriber.objects.order_by("status")[:PER_ROUTE])
+    # The evaluation's and the pilot's pages: challenges with a panel, and with a pilot.
+    evaluated = _slugs(Challenge.objects.filter(pk__in=PanelSeat.objects.values("challenge")))
+    piloted = _slugs(Challenge.objects.filter(pk__in=Pilot.objects.values("challenge")))
+    evaluated_proposals = [
+        {"slug": row.challenge.slug, "pk": row.pk}
+        for row in Proposal.objects.filter(
+            challenge__in=PanelSeat.objects.values("challenge"),
+            status__in=Proposal.SUBMITTED_STATUSES,
+        ).select_related("challenge")[:PER_ROUTE]
+    ]
+    standstill_questions = [
+        {"slug": row.proposal.challenge.slug, "pk": row.pk}
+        for row in StandstillQuestion.objects.select_related("proposal__challenge")[:PER_ROUTE]
+    ]
+    milestones = [
+        {"slug": row.pilot.challenge.slug, "pk": row.pk}
+        for row in Milestone.objects.select_related("pilot__challenge")[:PER_ROUTE]
+    ]
+    evidence = [
+        {"slug": row.update.pilot.challenge.slug, "pk": row.pk}
+        for row in Evidence.objects.select_related("update__pilot__challenge")[:PER_ROUTE]
+    ]
     parameters = {
         "casestudies:newsletter_confirm": [{"token": s.confirm_token()} for s in subscribers],
         "casestudies:newsletter_unsubscribe": [
@@ -121,6 +148,10 @@ def route_parameters():
             {"pk": row.matching_round_id, "pair": row.pk}
             for row in ProposedPair.objects.all()[:PER_ROUTE]
         ],
+        "procurement:panel_invitation": token,
+        "procurement:evaluation_answer": standstill_questions,
+        "procurement:pilot_milestone_move": milestones,
+        "procurement:pilot_evidence": evidence,
         "cohorts:invitation": token,
         "smes:invitation": token,
         "smes:document": by_sme,
@@ -172,6 +203,17 @@ def route_parameters():
         ("mentorship:", ["mentorship_detail", "accept", "decline", "complete"], mentorships),
         ("mentorship:", ["log_meeting"], mentorships),
         ("mentorship:", ["round_detail", "join_round", "run_matcher", "confirm_round"], rounds),
+        ("procurement:", ["panel", "evaluation", "evaluation_conflicts"], evaluated),
+        ("procurement:", ["evaluation_submit", "evaluation_matrix", "evaluation_award"], evaluated),
+        ("procurement:", ["evaluation_close", "debrief", "challenge_ocds"], evaluated),
+        (
+            "procurement:",
+            ["evaluation_score", "evaluation_consensus", "evaluation_disqualify"],
+            evaluated_proposals,
+        ),
+        ("procurement:", ["evaluation_shortlist"], evaluated_proposals),
+        ("procurement:", ["pilot_detail", "pilot_start", "pilot_manage"], piloted),
+        ("procurement:", ["pilot_complete", "pilot_report"], piloted),
     ]:
         parameters.update({prefix + name: values for name in names})
     return parameters

@@ -155,8 +155,9 @@ def test_directory_runs_a_constant_number_of_queries(
     sectors = list(Sector.objects.all()[:3])
     for _number in range(size):
         SMEFactory(city=city, country="ID").sectors.add(*sectors)
-    # 13: one of them is the mentor role's check, made once per request like every role's.
-    with django_assert_max_num_queries(13):
+    # 14: two of them are the mentor and evaluator role checks, made once per request like
+    # every role's.
+    with django_assert_max_num_queries(14):
         response = client.get(URL, {"q": "local", "city": "semarang"})
     assert len(response.context["page"].object_list) == min(size, 25)
 
