@@ -291,7 +291,8 @@ def test_the_staff_issue_list_runs_constant_queries(
     staff_client, count, django_assert_max_num_queries
 ):
     _issues_with_deliveries(count)
-    with django_assert_max_num_queries(12):
+    # Includes the mentor and evaluator role checks, one query each per signed-in request.
+    with django_assert_max_num_queries(13):
         assert staff_client.get(reverse("casestudies:newsletter_staff")).status_code == 200
 
 
@@ -307,7 +308,8 @@ def test_the_subscriber_list_runs_constant_queries(
     staff_client, count, django_assert_max_num_queries
 ):
     SubscriberFactory.create_batch(count)
-    with django_assert_max_num_queries(11):
+    # Includes the mentor and evaluator role checks, one query each per signed-in request.
+    with django_assert_max_num_queries(13):
         assert (
             staff_client.get(reverse("casestudies:newsletter_staff_subscribers")).status_code == 200
         )
@@ -322,9 +324,9 @@ def test_the_issue_page_and_its_progress_run_constant_queries(
     )
     for subscriber in SubscriberFactory.create_batch(count):
         Delivery.objects.create(issue=issue, subscriber=subscriber)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         staff_client.get(reverse("casestudies:newsletter_staff_issue", args=[issue.pk]))
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(13):
         staff_client.get(reverse("casestudies:newsletter_staff_progress", args=[issue.pk]))
 
 
