@@ -92,9 +92,8 @@ def subscribe(*, email, name, language, topics, consent_text):
     elif subscriber.status == Status.CONFIRMED:
         mail.send_templated(
             "newsletter_already",
-            to=subscriber.email,
+            to=subscriber,
             context=_links(subscriber),
-            language=subscriber.language,
         )
         return
     else:
@@ -294,6 +293,7 @@ def send_test(issue, *, by, language):
         html=message.alternatives[0][0],
         to=[by.email],
         headers=dict(message.extra_headers),
+        language=rendered.language,
     )
     audit.record(issue, "newsletter.test_sent", actor=by, language=language, to=by.email)
 

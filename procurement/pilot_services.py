@@ -312,8 +312,7 @@ def flag_late_milestones(now=None):
             for user in _officials(pilot.challenge.city_id):
                 mail.send_templated(
                     "pilot_milestone_late",
-                    to=user.email,
-                    language=user.language,
+                    to=user,
                     context={
                         "pilot": pilot,
                         "milestone": milestone,

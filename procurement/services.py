@@ -49,17 +49,13 @@ def _officials(challenge):
     )
 
 
-def _emails(users):
-    return sorted({user.email for user in users})
-
-
 def tell_staff_challenge_pending(challenge):
     User = get_user_model()
     staff = User.objects.filter(is_staff=True, is_active=True, groups__name=PROGRAMME_STAFF_GROUP)
     if staff.exists():
         send_templated(
             "challenge_pending",
-            to=_emails(staff),
+            to=list(staff),
             context={
                 "challenge": challenge,
                 "link": notices.site_link(challenge.get_absolute_url()),
@@ -72,7 +68,7 @@ def tell_officials_sent_back(challenge):
     if officials.exists():
         send_templated(
             "challenge_sent_back",
-            to=_emails(officials),
+            to=list(officials),
             context={
                 "challenge": challenge,
                 "link": notices.site_link(challenge.get_absolute_url()),
@@ -86,7 +82,7 @@ def tell_officials_question_asked(clarification):
         # The asker's identity stays out of the e-mail, as it does on the page.
         send_templated(
             "challenge_question_asked",
-            to=_emails(officials),
+            to=list(officials),
             context={
                 "challenge": clarification.challenge,
                 "link": notices.site_link(clarification.challenge.get_absolute_url()),
@@ -122,7 +118,7 @@ def send_receipt(version):
     proposal = version.proposal
     send_templated(
         "proposal_receipt",
-        to=_emails(_members(proposal)),
+        to=list(_members(proposal)),
         context={
             "proposal": proposal,
             "challenge": proposal.challenge,
@@ -138,7 +134,7 @@ def send_receipt(version):
 def send_withdrawal_notice(proposal):
     send_templated(
         "proposal_withdrawn",
-        to=_emails(_members(proposal)),
+        to=list(_members(proposal)),
         context={
             "proposal": proposal,
             "challenge": proposal.challenge,
