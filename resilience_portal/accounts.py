@@ -61,6 +61,10 @@ class AccountAdapter(DefaultAccountAdapter):
             language=language,
         )
 
+    def format_email_subject(self, subject):
+        # The portal's name in the reader's language, not a fixed English prefix.
+        return f"[{_('Resilience Portal')}] {subject}"
+
     def recipient_language(self, email, context):
         """An account's holder reads in the account's language, whoever asked (a password
         reset, a confirmation). For an address with no account the only reader to go by is
