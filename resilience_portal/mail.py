@@ -33,7 +33,10 @@ def is_suppressed():
 def language_of(recipient):
     """The language ``recipient`` reads: an account's or a subscriber's own, else the
     portal's default; never the language of whoever's request caused the message."""
-    language = getattr(recipient, "language", "") or ""
+    return _supported(getattr(recipient, "language", ""))
+
+
+def _supported(language):
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
@@ -57,7 +60,7 @@ def render_text(template_name, context):
 def render(template_prefix, context, *, language):
     """Render ``email/<prefix>_subject.txt``, ``_body.txt`` and, if present, ``_body.html``
     with ``language`` active: the recipient's, whatever the request's language is."""
-    with translation.override(language or settings.LANGUAGE_CODE):
+    with translation.override(_supported(language)):
         subject = " ".join(render_text(f"email/{template_prefix}_subject.txt", context).split())
         body = render_text(f"email/{template_prefix}_body.txt", context)
         try:
@@ -73,7 +76,7 @@ def _by_language(to, language):
     groups = {}
     for recipient in [to] if single else to:
         if isinstance(recipient, str):
-            address, read_in = recipient, language or settings.LANGUAGE_CODE
+            address, read_in = recipient, _supported(language)
         else:
             address, read_in = recipient.email, language_of(recipient)
         addresses = groups.setdefault(read_in, [])
