@@ -159,6 +159,34 @@ def _official_or_staff(row, by, message):
         raise Refused(message)
 
 
+def autosave_challenge(form, *, by, seen):
+    """Save a challenge draft's own fields as the official types; never its state.
+
+    ``seen`` is the draft's ``updated_at`` when the page loaded: the officials of a city
+    share one draft, and a colleague's newer save is never overwritten. The criteria are
+    left to the Save button, whose form knows which rows exist.
+    """
+    challenge = form.instance
+    with locked(challenge) as row:
+        if not row.can_edit(by):
+            raise Refused(_("Only a draft can be edited; a published challenge is amended."))
+        if seen != row.updated_at.isoformat():
+            raise Refused(
+                _(
+                    "A colleague saved this challenge after you opened it, so your changes are "
+                    "not saved yet. They are kept in this browser; reload the page to see "
+                    "your colleague's version."
+                )
+            )
+        # Fields the form does not show stay as the locked row has them.
+        for field in row._meta.concrete_fields:
+            if field.name not in form.fields:
+                setattr(challenge, field.attname, getattr(row, field.attname))
+        form.save()
+        audit.record(challenge, "challenge.edited", actor=by)
+    return challenge
+
+
 def submit_for_approval(challenge, *, by):
     from .models import Challenge
 
@@ -354,13 +382,16 @@ def _changing(proposal, by):
         setattr(proposal, field.attname, getattr(row, field.attname))
 
 
-def save_proposal_answers(proposal, *, by, seen=None, **values):
+def save_proposal_answers(proposal, *, by, seen=None, draft_only=False, **values):
     """Save edits; a submitted proposal is resubmitted at once with a new receipt.
 
     ``seen`` is the ``edit_mark`` of the version the editor started from: several
     members share one draft, and a colleague's newer save is never overwritten blind.
+    ``draft_only`` (an autosave) refuses anything but a draft, so it never resubmits.
     """
     with _changing(proposal, by) as (row, now):
+        if draft_only and row.status != Proposal.Status.DRAFT:
+            raise Refused(_("Only a draft is saved as you type; save this proposal yourself."))
         if seen is not None and seen != row.edit_mark:
             raise Refused(
                 _(

@@ -178,6 +178,11 @@ class Proposal(models.Model):
     def edit_mark(self):
         return self.updated_at.isoformat() if self.updated_at else ""
 
+    @property
+    def autosaves(self):
+        """Saved as the member types: only a draft, since saving a submitted one resubmits it."""
+        return self.status == self.Status.DRAFT
+
     def is_sealed(self, now=None):
         """True while no reader but the SME may see the content (and always for unsent drafts)."""
         return not (
