@@ -199,34 +199,33 @@ def save_draft(application, *, by, changed=(), loaded=None):
     """Save the answers this person changed; a colleague's answers saved meanwhile stay.
 
     ``loaded`` maps sections to the answers the page showed when it loaded. Given (by an
-    autosave), a changed section a colleague saved since then is refused, not overwritten.
+    autosave), a changed section a colleague saved since then is left as the colleague saved
+    it; those sections are returned, so the person is told and keeps their own text.
     """
     with locked(application) as row:
         # Read under lock: a colleague may have submitted or withdrawn since the page loaded.
         if not row.is_editable:
             raise Refused(_("Only a draft can be edited."))
         fields = [field for field in changed if field in CityApplication.DRAFT_FIELDS]
-        if loaded is not None:
-            newer = [
-                str(label)
-                for field, label in CityApplication.SECTIONS
-                if field in fields and _same_text(getattr(row, field)) != _same_text(loaded[field])
-            ]
-            if newer:
-                raise Refused(
-                    _(
-                        "A colleague saved %(sections)s after you opened this page, so your "
-                        "text there is not saved. It is kept in this browser; reload the page "
-                        "to see theirs."
-                    )
-                    % {"sections": ", ".join(newer)}
-                )
+        newer = [
+            field
+            for field in fields
+            if loaded is not None
+            and field in loaded
+            and _same_text(getattr(row, field)) != _same_text(loaded[field])
+        ]
+        if newer:
+            fields = [field for field in fields if field not in newer]
+            if not fields:
+                return newer
         if "leadership_letter" in fields:
             # The form set the new letter's scan status; it is held for others until clean.
             application.leadership_letter_uploaded_by = by
             fields += ["leadership_letter_scan_status", "leadership_letter_uploaded_by"]
         application.save(update_fields=[*fields, "updated_at"])
-        audit.record(application, "application.saved", actor=by, fields=sorted(changed))
+        written = sorted(field for field in changed if field not in newer)
+        audit.record(application, "application.saved", actor=by, fields=written)
+    return newer
 
 
 def _same_text(value):

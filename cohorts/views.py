@@ -380,11 +380,14 @@ def application_autosave(request, pk):
     changed = [field for field, _label in CityApplication.SECTIONS if field in form.changed_data]
     loaded = {field: request.POST.get(form[field].html_initial_name, "") for field in changed}
     try:
-        services.save_draft(application, by=request.user, changed=changed, loaded=loaded)
+        newer = services.save_draft(application, by=request.user, changed=changed, loaded=loaded)
     except Refused as refusal:
         return autosave.refused(request, refusal)
+    saved = [field for field in changed if field not in newer]
     return autosave.saved(
-        request, loaded=[(form[field], getattr(application, field)) for field in changed]
+        request,
+        loaded=[(form[field], getattr(application, field)) for field in saved],
+        kept=[form[field].label for field in newer],
     )
 
 

@@ -12,15 +12,24 @@ from django.utils.translation import gettext as _
 TEMPLATE = "includes/autosave_status.html"
 
 
-def saved(request, *, seen=None, loaded=()):
+def saved(request, *, seen=None, loaded=(), kept=()):
     """Saved: the time, and the markers the next autosave starts from.
 
     ``seen`` is the draft's new edit mark; ``loaded`` the (bound field, saved text) of each
     section saved, whose "as loaded" value moves on so the next save compares with it.
+    ``kept`` names sections a colleague saved meanwhile, left as they are: the answer is then
+    a conflict (409), so the browser keeps the person's own text.
     """
     markers = [(field.html_initial_id, field.html_initial_name, text) for field, text in loaded]
-    context = {"saved_at": timezone.now(), "seen": seen, "markers": markers}
-    return render(request, TEMPLATE, context)
+    context = {"seen": seen, "markers": markers}
+    if markers or seen or not kept:
+        context["saved_at"] = timezone.now()
+    if kept:
+        context["problem"] = _(
+            "A colleague saved %(sections)s after you opened this page, so your text there is "
+            "not saved; it is kept in this browser. Reload the page to see theirs."
+        ) % {"sections": ", ".join(str(label) for label in kept)}
+    return render(request, TEMPLATE, context, status=409 if kept else 200)
 
 
 def refused(request, refusal):

@@ -175,8 +175,8 @@
   status.addEventListener("htmx:beforeSwap", function (event) {
     var code = event.detail.xhr.status;
     if (code === 400 || code === 409) {
+      // Still an error, so what was typed stays kept in this browser.
       event.detail.shouldSwap = true;
-      event.detail.isError = false;
     }
   });
 

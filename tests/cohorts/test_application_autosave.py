@@ -72,8 +72,27 @@ def test_an_autosave_never_overwrites_a_colleagues_newer_section(client, draft, 
     draft.refresh_from_db()
     assert refused.status_code == 409
     assert "A colleague saved Motivation after you opened this page" in refused.content.decode()
+    assert "Saved " not in refused.content.decode()
     assert draft.motivation == "The colleague's motivation"
     assert other_section.status_code == 200
+    assert draft.sme_ecosystem == "Two incubators"
+
+
+def test_the_sections_a_colleague_did_not_touch_are_saved_beside_theirs(client, draft, official):
+    state = page_state(draft)
+    draft.motivation = "The colleague's motivation"
+    draft.save()
+
+    response = client.post(
+        autosave_url(draft),
+        {**state, "motivation": "My older motivation", "sme_ecosystem": "Two incubators"},
+    )
+
+    draft.refresh_from_db()
+    # A conflict, so the browser keeps the official's own motivation to offer back.
+    assert response.status_code == 409
+    assert "Saved " in response.content.decode()
+    assert draft.motivation == "The colleague's motivation"
     assert draft.sme_ecosystem == "Two incubators"
 
 
