@@ -10,7 +10,14 @@ from playwright.sync_api import expect
 
 from cohorts import services
 from cohorts.models import CityApplication
-from tests.factories import CityApplicationFactory, official_of
+from procurement.models import Challenge, Proposal
+from tests.factories import (
+    ChallengeFactory,
+    CityApplicationFactory,
+    ProposalFactory,
+    member_of,
+    official_of,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,3 +100,36 @@ def test_an_autosave_never_overwrites_a_colleagues_newer_section(page, live_serv
     draft.refresh_from_db()
     assert draft.motivation == "The colleague's motivation."
     assert draft.sme_ecosystem == "Two incubators and a chamber of commerce."
+
+
+def test_a_proposal_autosaves_and_the_save_button_still_saves_after_it(page, live_server):
+    proposal = ProposalFactory()
+    signed_in(page, live_server, member_of(proposal.sme))
+    page.goto(reverse("procurement:proposal_edit", args=[proposal.pk]))
+
+    page.get_by_label("Your solution").fill("Raised stalls on floats.")
+    expect(page.locator("#autosave-status")).to_contain_text("Saved")
+    proposal.refresh_from_db()
+    assert proposal.solution == "Raised stalls on floats."
+    assert proposal.status == Proposal.Status.DRAFT
+
+    # The Save button starts from the autosave's mark, not the page's first one.
+    page.get_by_label("Team").fill("Two engineers.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    proposal.refresh_from_db()
+    assert proposal.team == "Two engineers."
+
+
+def test_a_challenge_draft_autosaves_its_own_fields(page, live_server):
+    draft = ChallengeFactory(status=Challenge.Status.DRAFT)
+    signed_in(page, live_server, official_of(draft.city))
+    page.goto(reverse("procurement:challenge_edit", args=[draft.slug]))
+
+    page.get_by_label("Title").fill("Shade for street vendors")
+    expect(page.locator("#autosave-status")).to_contain_text("Saved")
+
+    draft.refresh_from_db()
+    assert draft.title == "Shade for street vendors"
+    assert draft.status == Challenge.Status.DRAFT
+    assert list(draft.co_benefits) == ["climate", "jobs"]
