@@ -68,6 +68,18 @@ def format_day(value, *, zone=None, language=None):
     return babel_format_date(value, locale.datetime_skeletons[DATE_SKELETON], locale=locale)
 
 
+def format_wall_clock(moment, *, weekday=False, time_only=False, language=None):
+    """``Wed 10 Mar 2027, 17:30`` (or ``17:30``) as ``moment``'s own clock reads, no zone: for
+    spans whose zone is written once beside them."""
+    locale = babel_locale(language)
+    time_text = babel_format_time(moment, locale.datetime_skeletons[TIME_SKELETON], locale=locale)
+    if time_only:
+        return time_text
+    skeleton = "yMMMEd" if weekday else DATE_SKELETON
+    date_text = babel_format_date(moment.date(), locale.datetime_skeletons[skeleton], locale=locale)
+    return str(locale.datetime_formats["medium"]).replace("'", "").format(time_text, date_text)
+
+
 def format_moment(value, *, zone=None, language=None, seconds=False):
     """A date and time with its zone: ``29 Dec 2026, 17:00 WIB`` (``29 Des 2026 17.00 WIB``,
     ``17:00 WIB 29 thg 12, 2026``), in ``zone`` or the active zone."""
