@@ -49,7 +49,7 @@ def test_a_visitor_reads_the_deadline_in_the_citys_named_time(client, challenge,
     html = client.get(url).content.decode()
 
     assert IN_JAKARTA in html
-    assert "10:00" not in html
+    assert "10:00 UTC" not in html
     assert "your time" not in html
 
 
