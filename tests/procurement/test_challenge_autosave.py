@@ -119,7 +119,9 @@ def test_the_draft_autosaves_once_it_exists(client, draft):
     client.force_login(official_of(draft.city))
 
     new_page = client.get(reverse("procurement:challenge_create")).content.decode()
-    edit_page = client.get(reverse("procurement:challenge_edit", args=[draft.slug])).content.decode()
+    edit_page = client.get(
+        reverse("procurement:challenge_edit", args=[draft.slug])
+    ).content.decode()
 
     assert 'id="autosave-status"' not in new_page
     assert f'data-hx-post="{autosave_url(draft)}"' in edit_page
