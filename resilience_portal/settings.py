@@ -248,6 +248,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "casestudies.tasks.requeue_stale_pdfs",
         "schedule": 300.0,
     },
+    # Case studies: a PDF whose related pilots reported new KPI readings renders again.
+    "refresh-live-case-study-pdfs": {
+        "task": "casestudies.tasks.refresh_live_pdfs",
+        "schedule": 300.0,
+    },
     # Newsletter: start scheduled issues that are due, resume sends whose worker was lost.
     "newsletter-tick": {"task": "casestudies.newsletter_tasks.newsletter_tick", "schedule": 60.0},
 }
