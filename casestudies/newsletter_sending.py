@@ -2,9 +2,10 @@
 recovery from a lost worker. The newsletter's tasks call this; it calls no task itself.
 
 Sending is exactly-once per subscriber by construction: every recipient has a Delivery
-row, a batch claims rows with a conditional UPDATE (pending → sending), each row is marked
+row, a batch claims rows with one conditional UPDATE (pending → sending), each row is marked
 "attempted" with another conditional UPDATE just before its message is handed to the mail
-server, and only a row that was never attempted may go back to pending. So no row is ever
+server (the same statement marks the previous message sent), and only a row that was never
+attempted may go back to pending. So no row is ever
 handed to the mail server twice. The price, when a worker dies, is the one message it was
 handing over at that instant: it may or may not have arrived, so it is recorded as failed
 with that reason rather than risk a second copy (see :func:`recover_lost_claims`).
@@ -17,7 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Case, Max, Q, Value, When
 from django.utils import timezone
 
 from resilience_portal import audit
@@ -162,7 +163,7 @@ def is_stalled(issue, *, now=None):
 def claim_batch(issue, *, size=None):
     """Claim up to ``size`` pending rows for one batch; returns the claim's name (or None
     when nothing waits). Rows whose subscriber stopped receiving are skipped here, so an
-    unsubscribe or a bounce is honoured by the next batch."""
+    unsubscribe or a bounce is honoured by the next batch. One UPDATE claims and skips."""
     size = size or settings.NEWSLETTER_BATCH_SIZE
     claim = uuid.uuid4().hex
     with transaction.atomic():
@@ -174,14 +175,17 @@ def claim_batch(issue, *, size=None):
         )
         if not candidates:
             return None
-        receiving = [pk for pk, status in candidates if status == Status.CONFIRMED]
-        gone = [pk for pk, status in candidates if status != Status.CONFIRMED]
-        Delivery.objects.filter(pk__in=gone, status=Delivery.Status.PENDING).update(
-            status=Delivery.Status.SKIPPED
-        )
+        receiving = Q(pk__in=[pk for pk, status in candidates if status == Status.CONFIRMED])
         # Conditional: a row another batch claimed meanwhile is not taken twice.
-        Delivery.objects.filter(pk__in=receiving, status=Delivery.Status.PENDING).update(
-            status=Delivery.Status.SENDING, claim=claim, claimed_at=timezone.now()
+        Delivery.objects.filter(
+            pk__in=[pk for pk, _status in candidates], status=Delivery.Status.PENDING
+        ).update(
+            status=Case(
+                When(receiving, then=Value(Delivery.Status.SENDING)),
+                default=Value(Delivery.Status.SKIPPED),
+            ),
+            claim=Case(When(receiving, then=Value(claim)), default=Value("")),
+            claimed_at=Case(When(receiving, then=Value(timezone.now())), default=None),
         )
     return claim
 
@@ -205,42 +209,107 @@ def _progress_marks_without_waiting_for_disk():
             cursor.execute("RESET synchronous_commit")
 
 
-def send_claimed(issue, claim, *, mailer=None):
-    """Send the rows of ``claim`` over one SMTP connection; returns (sent, failed)."""
-    deliveries = list(
+class _Marks:
+    """The marks of one claim's rows, one statement a message: just before a message is
+    handed over, the previous one is marked sent and this one attempted, together.
+
+    The attempt is written (and committed) before the handover, conditionally: a row a
+    recovery gave back to pending (or to another batch) is not sent from here. The previous
+    message's "sent" rides along, a moment later than it could be, which changes nothing a
+    recovery decides: until the attempt of the next, the worker is alive and its claim young.
+    """
+
+    def __init__(self, claim):
+        self.claim = claim
+        self.sent = None  # the row handed over last, not yet marked sent
+        table = connection.ops.quote_name(Delivery._meta.db_table)
+        self.attempt_sql = (
+            f"UPDATE {table} SET "
+            "status = CASE WHEN id = %s THEN %s ELSE status END, "
+            "sent_at = CASE WHEN id = %s THEN %s ELSE sent_at END, "
+            "error = CASE WHEN id = %s THEN '' ELSE error END, "
+            "attempted_at = CASE WHEN id = %s THEN %s ELSE attempted_at END, "
+            "language = CASE WHEN id = %s THEN %s ELSE language END "
+            "WHERE claim = %s AND (id = %s OR (id = %s AND status = %s)) RETURNING id"
+        )
+
+    def attempt(self, pk, language):
+        """Mark ``pk`` attempted (and the last one sent); False: not this batch's to send."""
+        now, last = timezone.now(), self.sent
+        with connection.cursor() as cursor:
+            cursor.execute(
+                self.attempt_sql,
+                [
+                    *(last, Delivery.Status.SENT, last, now, last),
+                    *(pk, now, pk, language, self.claim, last, pk, Delivery.Status.SENDING),
+                ],
+            )
+            marked = {row[0] for row in cursor.fetchall()}
+        self.sent = None
+        return pk in marked
+
+    def handed_over(self, pk):
+        self.sent = pk
+
+    def failed(self, pk, error):
+        Delivery.objects.filter(pk=pk, claim=self.claim).update(
+            status=Delivery.Status.FAILED, error=f"{error.__class__.__name__}: {error}"
+        )
+
+    def flush(self):
+        if self.sent is not None:
+            Delivery.objects.filter(pk=self.sent, claim=self.claim).update(
+                status=Delivery.Status.SENT, sent_at=timezone.now(), error=""
+            )
+            self.sent = None
+
+
+def encoded_issue(issue):
+    """A cache of the issue's messages per language, for the batches of one run: an issue
+    being sent can no longer be edited, so each language is rendered once per run."""
+    cache = {}
+
+    def of(language):
+        if language not in cache:
+            rendered = newsletter_messages.render_issue(issue, language)
+            cache[language] = newsletter_messages.EncodedIssue(rendered)
+        return cache[language]
+
+    return of
+
+
+def send_claimed(issue, claim, *, mailer=None, messages=None):
+    """Send the rows of ``claim`` over one SMTP connection; returns (sent, failed).
+    ``messages``: an :func:`encoded_issue` shared by the batches of a run."""
+    rows = list(
         Delivery.objects.filter(claim=claim, status=Delivery.Status.SENDING)
-        .select_related("subscriber")
         .order_by("pk")
+        .values_list("pk", "subscriber_id", "subscriber__email", "subscriber__language")
     )
-    rendered = {}
+    messages = messages or encoded_issue(issue)
+    links = newsletter_messages.PersonalLinks()
+    marks = _Marks(claim)
     sent = failed = 0
     mailer = mailer or mailers.default
     with mailer, _progress_marks_without_waiting_for_disk():
-        for delivery in deliveries:
-            subscriber = delivery.subscriber
-            language = subscriber.language
-            if language not in rendered:
-                rendered[language] = newsletter_messages.render_issue(issue, language)
-            message = newsletter_messages.personal_message(rendered[language], subscriber)
-            # The handover is written down before it happens, conditionally: a row a
-            # recovery gave back to pending (or to another batch) is not sent from here.
-            attempted = Delivery.objects.filter(
-                pk=delivery.pk, claim=claim, status=Delivery.Status.SENDING
-            ).update(attempted_at=timezone.now(), language=language)
-            if not attempted:
-                continue
-            try:
-                mailer.send_messages([message])
-            except Exception as error:  # a refused recipient must not stop the batch
-                failed += 1
-                Delivery.objects.filter(pk=delivery.pk, claim=claim).update(
-                    status=Delivery.Status.FAILED, error=f"{error.__class__.__name__}: {error}"
+        try:
+            for pk, subscriber_id, address, language in rows:
+                unsubscribe, manage = links.of(subscriber_id)
+                message = messages(language).message(
+                    to=address, unsubscribe=unsubscribe, manage=manage
                 )
-                continue
-            sent += 1
-            Delivery.objects.filter(pk=delivery.pk, claim=claim).update(
-                status=Delivery.Status.SENT, sent_at=timezone.now(), error=""
-            )
+                if not marks.attempt(pk, language):
+                    continue
+                try:
+                    mailer.send_messages([message])
+                except Exception as error:  # a refused recipient must not stop the batch
+                    failed += 1
+                    marks.failed(pk, error)
+                    continue
+                sent += 1
+                marks.handed_over(pk)
+        finally:
+            marks.flush()
     return sent, failed
 
 
@@ -251,6 +320,7 @@ def send_batches(issue_id, *, budget_seconds=60, mailer=None):
     if issue is None or issue.status != IssueStatus.SENDING:
         return "paused" if issue is not None and issue.status == IssueStatus.PAUSED else "done"
     recover_lost_claims(issue)
+    messages = encoded_issue(issue)
     deadline = timezone.now() + timedelta(seconds=budget_seconds)
     while timezone.now() < deadline:
         # Staff may pause between batches.
@@ -259,5 +329,5 @@ def send_batches(issue_id, *, budget_seconds=60, mailer=None):
         claim = claim_batch(issue)
         if claim is None:
             return "sent" if finish_if_done(issue) else "waiting"
-        send_claimed(issue, claim, mailer=mailer)
+        send_claimed(issue, claim, mailer=mailer, messages=messages)
     return "more"

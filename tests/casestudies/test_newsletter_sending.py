@@ -349,3 +349,41 @@ def test_every_change_of_an_issue_status_is_in_the_audit_trail(
         "newsletter.issue_resumed",
         "newsletter.issue_sent",
     ]
+
+
+@pytest.mark.parametrize("language", ["en", "th"])
+def test_each_copy_made_from_the_encoded_issue_reads_as_the_message_built_for_its_reader(
+    issue, language
+):
+    """Each language's message is encoded once and copied as bytes per subscriber: a mail
+    program must read in the copy what the e-mail library would have written for them."""
+    from casestudies import newsletter_messages
+
+    NewsletterIssueTranslationFactory(issue=issue, language="th")
+    PublishedCaseStudyFactory(title="Semarang keeps its market dry").newsletter_issues.add(issue)
+    subscriber = SubscriberFactory(language=language)
+    encoded = newsletter_messages.EncodedIssue(newsletter_messages.render_issue(issue, language))
+    assert encoded.raw is not None, "this language's message could not be copied as bytes"
+    unsubscribe, manage = newsletter_messages.PersonalLinks().of(subscriber.pk)
+    assert unsubscribe.endswith(subscriber.get_unsubscribe_url())
+    assert manage.endswith(subscriber.get_manage_url())
+
+    message = encoded.message(to=subscriber.email, unsubscribe=unsubscribe, manage=manage)
+    copied = email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
+    message.encoded = None
+    built = email.message_from_bytes(
+        message.message(policy=email.policy.SMTP).as_bytes(), policy=email.policy.default
+    )
+
+    for header in ("From", "To", "Subject", "List-Unsubscribe", "List-Unsubscribe-Post"):
+        assert copied[header] == built[header], header
+    assert copied["To"] == subscriber.email
+    assert copied["List-Unsubscribe"] == f"<{unsubscribe}>"
+    for kind in ("plain", "html"):
+        text = copied.get_body((kind,)).get_content()
+        assert text == built.get_body((kind,)).get_content()
+        assert unsubscribe in text and "NEWSLETTER-" not in text
+    other = encoded.message(to="someone@example.org", unsubscribe=unsubscribe, manage=manage)
+    assert (
+        email.message_from_bytes(other.message().as_bytes())["Message-ID"] != copied["Message-ID"]
+    )
