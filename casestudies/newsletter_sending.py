@@ -13,8 +13,10 @@ with that reason rather than risk a second copy (see :func:`recover_lost_claims`
 
 import contextlib
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+from django import db
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import connection, transaction
@@ -270,6 +272,7 @@ def encoded_issue(issue):
     cache = {}
 
     def of(language):
+        # Senders side by side may both render a language first: the same message, twice.
         if language not in cache:
             rendered = newsletter_messages.render_issue(issue, language)
             cache[language] = newsletter_messages.EncodedIssue(rendered)
@@ -313,21 +316,49 @@ def send_claimed(issue, claim, *, mailer=None, messages=None):
     return sent, failed
 
 
-def send_batches(issue_id, *, budget_seconds=60, mailer=None):
-    """Send batches of ``issue_id`` until done, paused, or the time budget is spent.
-    Returns "sent", "paused", "more" (call again) or "waiting" (others hold the rest)."""
-    issue = NewsletterIssue.objects.filter(pk=issue_id).first()
-    if issue is None or issue.status != IssueStatus.SENDING:
-        return "paused" if issue is not None and issue.status == IssueStatus.PAUSED else "done"
-    recover_lost_claims(issue)
-    messages = encoded_issue(issue)
-    deadline = timezone.now() + timedelta(seconds=budget_seconds)
+def _send_until(issue, deadline, *, mailer, messages):
+    """One sender: batch after batch until done, paused or the deadline."""
     while timezone.now() < deadline:
         # Staff may pause between batches.
-        if not NewsletterIssue.objects.filter(pk=issue_id, status=IssueStatus.SENDING).exists():
+        if not NewsletterIssue.objects.filter(pk=issue.pk, status=IssueStatus.SENDING).exists():
             return "paused"
         claim = claim_batch(issue)
         if claim is None:
             return "sent" if finish_if_done(issue) else "waiting"
         send_claimed(issue, claim, mailer=mailer, messages=messages)
     return "more"
+
+
+def _in_own_thread(issue, deadline, messages):
+    try:
+        return _send_until(issue, deadline, mailer=None, messages=messages)
+    finally:
+        db.connections.close_all()  # this thread's connection, opened for its batches
+
+
+def send_batches(issue_id, *, budget_seconds=60, mailer=None, senders=None):
+    """Send batches of ``issue_id`` until done, paused, or the time budget is spent.
+    Returns "sent", "paused", "more" (call again) or "waiting" (others hold the rest).
+
+    ``senders`` batches are sent side by side, each over its own connection to the mail
+    server and the database (``NEWSLETTER_SENDERS``): a message's time is mostly waiting for
+    the two servers' answers, and the claims already keep concurrent batches apart."""
+    issue = NewsletterIssue.objects.filter(pk=issue_id).first()
+    if issue is None or issue.status != IssueStatus.SENDING:
+        return "paused" if issue is not None and issue.status == IssueStatus.PAUSED else "done"
+    recover_lost_claims(issue)
+    messages = encoded_issue(issue)
+    deadline = timezone.now() + timedelta(seconds=budget_seconds)
+    senders = senders or settings.NEWSLETTER_SENDERS
+    if senders <= 1 or mailer is not None:
+        return _send_until(issue, deadline, mailer=mailer, messages=messages)
+    with ThreadPoolExecutor(senders, thread_name_prefix="newsletter") as pool:
+        outcomes = set(
+            pool.map(lambda _n: _in_own_thread(issue, deadline, messages), range(senders))
+        )
+    for outcome in ("paused", "more", "sent"):
+        if outcome in outcomes:
+            return outcome
+    # Each sender found nothing left while another still held a batch: whoever is last may
+    # have finished it after that sender's look.
+    return "sent" if finish_if_done(issue) else "waiting"
