@@ -25,6 +25,7 @@ from resilience_portal.permissions import (
     is_programme_staff,
     role_required,
 )
+from resilience_portal.public_pages import public_page
 from resilience_portal.refusals import Refused, refuse
 from resilience_portal.spreadsheets import csv_safe
 from resilience_portal.uploads import uploaded_message
@@ -53,6 +54,7 @@ from ..models import (
 from ..services import amend_challenge, city_time
 
 
+@public_page
 def challenge_list(request):
     form = ChallengeFilterForm(request.GET or None)
     challenges = (
@@ -77,6 +79,7 @@ def _challenge(request, slug):
     )
 
 
+@public_page
 def challenge_detail(request, slug):
     challenge = _challenge(request, slug)
     user = request.user
