@@ -38,7 +38,9 @@ def test_a_change_is_visible_on_the_next_request(client):
 
 def test_a_passed_deadline_is_visible_on_the_next_request(django_assert_num_queries):
     soon = timezone.now() + timedelta(seconds=3)
-    challenge = ChallengeFactory(questions_close=soon - timedelta(seconds=1), submissions_close=soon)
+    challenge = ChallengeFactory(
+        questions_close=soon - timedelta(seconds=1), submissions_close=soon
+    )
     path = f"/challenges/{challenge.slug}/"
     assert "Open" in Client().get(path).content.decode()
     with django_assert_num_queries(0):
