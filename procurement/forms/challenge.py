@@ -287,11 +287,18 @@ class QuestionForm(forms.Form):
         help_text=_("The answer is published to everyone; your name and SME are not."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, smes=None, **kwargs):
+        """``smes``: the user's SMEs when the page has them already, to list without asking again."""
         super().__init__(*args, **kwargs)
         self.fields["sme"].queryset = SME.objects.filter(memberships__user=user)
-        if self.fields["sme"].queryset.count() == 1:
-            self.fields["sme"].initial = self.fields["sme"].queryset.first()
+        if smes is not None:
+            self.fields["sme"].choices = [("", self.fields["sme"].empty_label)] + [
+                (sme.pk, str(sme)) for sme in smes
+            ]
+        else:
+            smes = list(self.fields["sme"].queryset[:2])
+        if len(smes) == 1:
+            self.fields["sme"].initial = smes[0]
 
 
 class AnswerForm(forms.Form):

@@ -115,7 +115,7 @@ def challenge_detail(request, slug):
                 challenge=challenge, sme__in=member_smes, answered_at__isnull=True
             )
             if challenge.questions_open():
-                context["question_form"] = QuestionForm(user=user)
+                context["question_form"] = QuestionForm(user=user, smes=member_smes)
         if is_official:
             context["unanswered"] = challenge.clarifications.filter(answered_at__isnull=True)
             context["answer_form"] = AnswerForm()
