@@ -75,7 +75,7 @@ def test_the_cohorts_page_needs_the_same_queries_however_many_cohorts(
         cohort = CohortFactory(status=Cohort.Status.SELECTED)
         cohort.cities.add(CityFactory(), CityFactory())
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(3):
         response = client.get(reverse("cohorts:list"))
 
     assert response.status_code == 200
