@@ -10,6 +10,7 @@ are served from or stored in the cache; each visitor gets their own CSRF token a
 Signed-in users never see a kept page, and pages for them are never kept.
 """
 
+import functools
 import hashlib
 import re
 import time
@@ -32,6 +33,12 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "La
 _tracked_apps: set[str] = set()
 _deadline_sources: list[Callable] = []
 _memo: dict = {}
+# Kept pages live in each worker's memory: a hit then costs one cache read (the version), not
+# two. A worker renders each page once per version and language; the store is emptied whole
+# when it fills, which bounds its memory.
+_kept_pages: dict = {}
+_public_paths: set[str] = set()
+KEPT_PAGES_PER_PROCESS = 500
 
 
 def public_page(view):
@@ -51,8 +58,28 @@ def register_deadlines(source: Callable) -> None:
     _deadline_sources.append(source)
 
 
+@functools.cache
+def _version_reader():
+    """A kept Redis client for the one read every public request makes: Django's Redis cache
+    builds a new client object per call, which cost more than the read itself."""
+    if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+        return None
+    import redis
+
+    location = settings.CACHES["default"]["LOCATION"]
+    if isinstance(location, str):
+        location = location.split(",")
+    return redis.Redis.from_url(location[0])  # the primary, as Django's cache reads it too
+
+
 def content_version() -> int:
-    version = cache.get(VERSION_KEY)
+    reader = _version_reader()
+    if reader is not None:
+        raw = reader.get(cache.make_and_validate_key(VERSION_KEY))
+        # Django's Redis cache keeps integers as their digits, so both read the same value.
+        version = int(raw) if raw is not None and raw.isdigit() else None
+    else:
+        version = cache.get(VERSION_KEY)
     if version is None:
         # A fresh cache starts from the clock, so it never reuses a number pages were kept under.
         version = time.time_ns()
@@ -132,6 +159,12 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Addresses known to be public pages are looked up before URL resolution, which
+        # costs more than the lookup on a portal with this many routes.
+        if request.path in _public_paths and _may_use_cache(request):
+            kept = self._look_up(request)
+            if kept is not None:
+                return self._serve(request, kept)
         response = self.get_response(request)
         key = getattr(request, "_public_page_key", None)
         if key and self._keepable(request, response):
@@ -139,17 +172,30 @@ class PublicPageCacheMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not getattr(view_func, "public_page", False) or not _may_use_cache(request):
+        if not getattr(view_func, "public_page", False):
             return None
-        version = content_version()
-        key = _key(request, version)
-        kept = cache.get(key)
-        if kept is None:
-            request._public_page_key = key
+        if len(_public_paths) >= KEPT_PAGES_PER_PROCESS:
+            _public_paths.clear()
+        _public_paths.add(request.path)
+        if not _may_use_cache(request):
+            return None
+        kept = self._look_up(request)
+        return None if kept is None else self._serve(request, kept)
+
+    def _look_up(self, request):
+        if not hasattr(request, "_public_page_key"):
+            version = content_version()
+            request._public_page_key = _key(request, version)
             request._public_page_version = version
             request._public_page_started = timezone.now()
+        kept = _kept_pages.get(request._public_page_key)
+        if kept is None or kept[0] <= time.time():
             return None
-        status, headers, content = kept
+        return kept
+
+    def _serve(self, request, kept):
+        request._public_page_key = None  # served, not to be kept again
+        _expires, status, headers, content = kept
         if CSRF_PLACEHOLDER in content:
             content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
         response = HttpResponse(content, status=status)
@@ -180,4 +226,6 @@ class PublicPageCacheMiddleware:
             return
         content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
         headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-        cache.set(key, (response.status_code, headers, content), timeout=seconds)
+        if len(_kept_pages) >= KEPT_PAGES_PER_PROCESS:
+            _kept_pages.clear()
+        _kept_pages[key] = (time.time() + seconds, response.status_code, headers, content)
