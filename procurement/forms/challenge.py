@@ -12,7 +12,7 @@ from cohorts.models import City, Cohort
 from resilience_portal import public_pages
 from resilience_portal.forms import ModelMultipleIdChoiceField
 from resilience_portal.text import NameField
-from resilience_portal.widgets import DateTimeLocalInput
+from resilience_portal.widgets import AmountInput, DateTimeLocalInput
 from smes.models import SME, Sector
 from smes.sectors import SectorCode
 
@@ -92,6 +92,8 @@ class ChallengeForm(forms.ModelForm):
             "problem_statement": forms.Textarea(attrs={"rows": 8}),
             "desired_outcomes": forms.Textarea(attrs={"rows": 4}),
             "eligibility_notes": forms.Textarea(attrs={"rows": 2}),
+            "budget_min": AmountInput(),
+            "budget_max": AmountInput(),
             **{name: DateTimeLocalInput() for name in TIMELINE_FIELDS},
         }
 
