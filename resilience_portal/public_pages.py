@@ -189,7 +189,7 @@ class PublicPageCacheMiddleware:
             request._public_page_version = version
             request._public_page_started = timezone.now()
         kept = _kept_pages.get(request._public_page_key)
-        if kept is None or kept[0] <= time.time():
+        if kept is None or kept[0] <= timezone.now().timestamp():
             return None
         return kept
 
@@ -228,4 +228,5 @@ class PublicPageCacheMiddleware:
         headers = {name: response[name] for name in KEPT_HEADERS if name in response}
         if len(_kept_pages) >= KEPT_PAGES_PER_PROCESS:
             _kept_pages.clear()
-        _kept_pages[key] = (time.time() + seconds, response.status_code, headers, content)
+        expires = timezone.now().timestamp() + seconds  # the server's clock, as deadlines read it
+        _kept_pages[key] = (expires, response.status_code, headers, content)
