@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
@@ -152,3 +153,14 @@ def celery_worker_queue(settings):
     finally:
         app.conf.task_default_queue = "celery"
         app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in Thai leaves Thai active in the
+    thread, and messages raised outside a request afterwards would read in Thai."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
