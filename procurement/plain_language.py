@@ -155,7 +155,7 @@ def jargon(text, language):
         reverse=True,
     )
     for term, code in terms:
-        match = re.search(r"(?<!\w){}(?!\w)".format(re.escape(term)), lowered)
+        match = re.search(rf"(?<!\w){re.escape(term)}(?!\w)", lowered)
         if match and not any(term in longer for longer in found):
             found[term] = (match.start(), JARGON[code][term])
     for term, (_position, plain) in sorted(found.items(), key=lambda item: item[1][0]):
