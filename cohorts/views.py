@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -456,6 +456,8 @@ class CohortAct:
     button: str
     done: str
     style: str = "btn-primary"
+    # Acts that tell people or cannot be undone are asked again on a page naming whom.
+    asks_first: bool = False
 
     @property
     def url_name(self):
@@ -489,6 +491,7 @@ COHORT_ACTS = {
                 "The selection is confirmed; every applicant will receive their result by e-mail."
             ),
             "btn-success",
+            asks_first=True,
         ),
         CohortAct(
             "start_running",
@@ -514,13 +517,25 @@ def offered_acts(cohort):
 
 
 @programme_staff_required
-@require_POST
 def cohort_act(request, slug, act):
     """Every staff act on a cohort: one view over the table above."""
     chosen = COHORT_ACTS.get(act)
     if chosen is None:
         raise Http404
+    if request.method != "POST" and not chosen.asks_first:
+        return HttpResponseNotAllowed(["POST"])
     cohort = get_object_or_404(Cohort, slug=slug)
+    if request.method != "POST":
+        applications = (
+            cohort.applications.filter(status=CityApplication.Status.UNDER_REVIEW)
+            .select_related("city")
+            .order_by("city__name")
+        )
+        return render(
+            request,
+            "cohorts/cohort_act_confirm.html",
+            {"cohort": cohort, "act": chosen, "applications": applications},
+        )
     try:
         chosen.act(cohort, by=request.user)
     except Refused as refusal:

@@ -10,6 +10,7 @@ class SMEsConfig(AppConfig):
         from resilience_portal.dashboard import register_panel
         from resilience_portal.permissions import Role, register_role
 
+        from . import signals  # noqa: F401  (connects the receivers)
         from .models import SMEMembership
         from .services import sme_panel, verification_panel
 

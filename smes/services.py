@@ -132,6 +132,23 @@ def accept_invitation(invitation, *, by):
     return membership
 
 
+def accept_pending_invitations(user, email):
+    """Join every SME whose live invitation names ``email``, once ``user`` has verified it."""
+    pending = SMEInvitation.objects.filter(
+        email__iexact=email,
+        accepted_at__isnull=True,
+        created_at__gte=timezone.now() - SMEInvitation.lifetime,
+    ).select_related("sme")
+    accepted = []
+    for invitation in pending:
+        try:
+            accept_invitation(invitation, by=user)
+        except Refused:
+            continue
+        accepted.append(invitation)
+    return accepted
+
+
 def _require_owner(memberships, user):
     mine = next((m for m in memberships if m.user_id == user.pk), None)
     if mine is None or not mine.is_owner:
