@@ -272,13 +272,22 @@ def application_start(request, slug):
         messages.info(request, _("This cohort is not accepting applications."))
         return redirect(cohort)
     if request.method == "POST" and form.is_valid():
+        city = form.cleaned_data["city"]
+        withdrawn = cohort.applications.filter(
+            city=city, status=CityApplication.Status.WITHDRAWN
+        ).exists()
         try:
-            application = services.start_application(
-                cohort=cohort, city=form.cleaned_data["city"], by=request.user
-            )
+            application = services.start_application(cohort=cohort, city=city, by=request.user)
         except Refused as refusal:
             refuse(request, refusal)
             return redirect(cohort)
+        if withdrawn:
+            messages.success(
+                request,
+                _(
+                    "The withdrawn application is a draft again, with its answers; submit it before the window closes."
+                ),
+            )
         return redirect("cohorts:application_edit", pk=application.pk)
     return render(request, "cohorts/application_start.html", {"cohort": cohort, "form": form})
 

@@ -79,7 +79,7 @@ def test_a_saved_criterion_removed_in_place_is_deleted_on_save(client, drafting)
 
 
 def test_an_unsaved_row_removed_in_place_disappears(client, drafting):
-    draft, data, url = drafting
+    _draft, data, url = drafting
     data.update({"criteria-TOTAL_FORMS": "3", "criteria-2-name": "Jobs", "criteria-2-weight": "5"})
     response = client.post(url, {**data, "remove_criterion": "2"}, headers={"HX-Request": "true"})
     page = response.content.decode()
