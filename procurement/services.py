@@ -302,12 +302,19 @@ def publish_answer(clarification, *, by, answer):
 # SME cannot race each other.
 
 
+def _not_eligible(challenge, sme):
+    reasons = challenge.ineligibility(sme)
+    if not reasons:
+        return _("This SME is not eligible for this challenge.")
+    return " ".join(f"{reason} {next_step}" for reason, next_step, _link, _text in reasons)
+
+
 def start_proposal(challenge, *, sme, by):
     """The SME's proposal for ``challenge``, created once however many members click at once."""
     if not SME.objects.filter(pk=sme.pk, memberships__user=by).exists():
         raise Refused(_("Only members of the SME can propose on its behalf."))
     if not challenge.is_eligible(sme):
-        raise Refused(_("This SME is not eligible for this challenge."))
+        raise Refused(_not_eligible(challenge, sme))
     # Locking the SME serialises its members; the unique constraint is the backstop.
     with locked(sme):
         existing = Proposal.objects.filter(challenge=challenge, sme=sme).first()
@@ -340,8 +347,8 @@ def _changing(proposal, by):
         now = timezone.now()
         if not row.challenge.submissions_open(now):
             raise Refused(
-                _("The deadline passed at %(deadline)s; nothing can change any more.")
-                % {"deadline": row.challenge.submissions_close.isoformat(timespec="seconds")}
+                _("The deadline passed at %(deadline)s (city time); nothing can change any more.")
+                % {"deadline": city_time(row.challenge, row.challenge.submissions_close)}
             )
         if row.status not in (
             Proposal.Status.DRAFT,
@@ -384,7 +391,7 @@ def submit_proposal(proposal, *, by):
             raise Refused(_("This proposal is already submitted."))
         if not row.challenge.is_eligible(row.sme):
             # Eligibility is checked again at submission: a verification can be withdrawn.
-            raise Refused(_("This SME is not eligible for this challenge."))
+            raise Refused(_not_eligible(row.challenge, row.sme))
         missing = row.missing_for_submission()
         if missing:
             raise Refused(

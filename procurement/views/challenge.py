@@ -107,11 +107,18 @@ def challenge_detail(request, slug):
         **challenge_page_context(challenge, user),
     }
     if user.is_authenticated:
-        member_smes = list(SME.objects.filter(memberships__user=user))
+        member_smes = list(
+            SME.objects.filter(memberships__user=user)
+            .select_related("city")
+            .prefetch_related("sectors")
+        )
         if member_smes:
             own = {p.sme_id: p for p in challenge.proposals.filter(sme__in=member_smes)}
+            sectors = context["sectors"] = list(context["sectors"])
             context["my_smes"] = [
-                (sme, own.get(sme.pk), challenge.is_eligible(sme)) for sme in member_smes
+                (sme, own.get(sme.pk), challenge.is_eligible(sme),
+                 challenge.ineligibility(sme, sectors=sectors))
+                for sme in member_smes
             ]  # fmt: skip
             context["my_questions"] = Clarification.objects.filter(
                 challenge=challenge, sme__in=member_smes, answered_at__isnull=True
