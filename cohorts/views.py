@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from resilience_portal import audit, scanning
+from resilience_portal import audit, history, scanning
 from resilience_portal.permissions import (
     get_visible_or_404,
     is_programme_staff,
@@ -49,35 +49,12 @@ from .models import (
     awaits_verification,
 )
 
-# What each recorded act means, for the audit trail staff read on the page.
-AUDIT_LABELS = {
-    "application.started": _lazy("Application started"),
-    "application.saved": _lazy("Draft saved"),
-    "application.submitted": _lazy("Application submitted"),
-    "application.withdrawn": _lazy("Application withdrawn"),
-    "upload.infected": _lazy("Upload refused: the virus scanner found malware"),
-    "application.review_started": _lazy("Review started"),
-    "review.conflict_declared": _lazy("Conflict of interest declared"),
-    "review.submitted": _lazy("Review submitted"),
-    "application.decision_recorded": _lazy("Decision recorded"),
-    "application.result": _lazy("Result confirmed"),
-    "cohort.saved": _lazy("Cohort saved"),
-    "cohort.opened": _lazy("Opened for applications"),
-    "cohort.review_started": _lazy("Intake closed, review started"),
-    "cohort.selection_confirmed": _lazy("Selection confirmed"),
-    "cohort.running": _lazy("Programme started"),
-    "cohort.closed": _lazy("Cohort closed"),
-    "city.official_requested": _lazy("Asked to represent the city"),
-    "city.official_verified": _lazy("City official verified"),
-    "city.official_rejected": _lazy("City official not verified"),
-}
-
 
 def _labelled(entries):
     entries = list(entries)
     outcomes = dict(CityApplication.Status.choices)
     for entry in entries:
-        entry.label = AUDIT_LABELS.get(entry.action, entry.action)
+        entry.label = history.sentence(entry, with_time=False)
         details = entry.details or {}
         outcome = details.get("decision") or details.get("result")
         entry.outcome = outcomes.get(outcome, outcome) if outcome else ""

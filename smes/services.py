@@ -76,7 +76,14 @@ def add_document(sme, upload, *, kind, by):
         uploaded_by=by,
         scan_status=checked.scan_status,
     )
-    audit.record(sme, "sme.document_added", actor=by, document=document.pk, kind=kind)
+    audit.record(
+        sme,
+        "sme.document_added",
+        actor=by,
+        document=document.pk,
+        kind=kind,
+        name=document.original_name,
+    )
     return document
 
 

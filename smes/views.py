@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cohorts.models import awaits_verification
 from cohorts.views import awaiting_verification_page
-from resilience_portal import scanning
+from resilience_portal import audit, scanning
 from resilience_portal.permissions import (
     Role,
     get_visible_or_404,
@@ -46,6 +46,17 @@ from .models import (
 )
 
 DIRECTORY_PAGE_SIZE = 25
+# What staff read in an SME's history: who verified it, and who has held it.
+STAFF_HISTORY_ACTIONS = [
+    "sme.registered",
+    "sme.verification_requested",
+    "sme.verification_reopened",
+    "sme.verified",
+    "sme.rejected",
+    "sme.ownership_handed_over",
+    "sme.member_joined",
+    "sme.member_removed",
+]
 
 
 def sees_full_profiles(user):
@@ -113,6 +124,9 @@ def _render_detail(request, sme, *, decision_form=None):
     if membership:
         context["completeness"] = sme.completeness_items()
         context["missing"] = sme.missing_items()
+    if context["is_staff"]:
+        # Earlier decisions and hand-overs, so a second look starts from the first one.
+        context["history"] = audit.trail(sme).filter(action__in=STAFF_HISTORY_ACTIONS)[:30]
     if context["is_staff"] and sme.awaits_decision:
         context["decision_form"] = decision_form or VerificationDecisionForm()
     return render(request, "smes/detail.html", context)

@@ -421,7 +421,11 @@ def challenge_attachment_upload(request, slug):
             scan_status=form.scan_status,
         )
         audit.record(
-            challenge, "challenge.attachment_added", actor=request.user, sha256=attachment.sha256
+            challenge,
+            "challenge.attachment_added",
+            actor=request.user,
+            sha256=attachment.sha256,
+            name=attachment.name,
         )
         messages.success(
             request,

@@ -26,7 +26,7 @@ def withdrawn():
 
 
 def test_the_dashboard_offers_to_reopen_a_withdrawn_application_and_says_so(client, withdrawn):
-    application, official = withdrawn
+    _application, official = withdrawn
     client.force_login(official)
     page = client.get(reverse("dashboard")).content.decode()
     assert "was withdrawn" in page

@@ -110,10 +110,10 @@ def test_a_late_resubmission_says_when_the_deadline_passed_and_offers_no_save(cl
 
 
 def test_a_draft_opened_after_the_deadline_says_it_is_not_evaluated(client, late):
-    proposal, member, _deadline = late
-    services_proposal = ProposalFactory(challenge=proposal.challenge)
-    client.force_login(member_of(services_proposal.sme))
-    page = client.get(reverse("procurement:proposal_edit", args=[services_proposal.pk]))
+    proposal, _member, _deadline = late
+    draft = ProposalFactory(challenge=proposal.challenge)
+    client.force_login(member_of(draft.sme))
+    page = client.get(reverse("procurement:proposal_edit", args=[draft.pk]))
     page = page.content.decode()
     assert "never submitted, so it is not evaluated" in page
     assert "Save and submit" not in page
