@@ -306,7 +306,9 @@ def _not_eligible(challenge, sme):
     reasons = challenge.ineligibility(sme)
     if not reasons:
         return _("This SME is not eligible for this challenge.")
-    return " ".join(f"{reason} {next_step}" for reason, next_step, _link, _text in reasons)
+    return _("This SME is not eligible for this challenge: %(reasons)s") % {
+        "reasons": " ".join(f"{reason} {next_step}" for reason, next_step, _link, _text in reasons)
+    }
 
 
 def start_proposal(challenge, *, sme, by):

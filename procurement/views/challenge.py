@@ -166,6 +166,19 @@ def _edit_form(request, challenge=None):
             criteria.save()
             audit.record(saved, "challenge.created" if created else "challenge.edited", actor=user)
         messages.success(request, _("The draft is saved."))
+        advice = sum(len(items) for items in plain_language.challenge_advice(saved).values())
+        if advice:
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)s piece of plain-language advice waits beside the fields when you "
+                    "edit the draft; it never stops a save.",
+                    "%(count)s pieces of plain-language advice wait beside the fields when you "
+                    "edit the draft; they never stop a save.",
+                    advice,
+                )
+                % {"count": advice},
+            )
         return redirect(saved)
     return _form_page(request, form, criteria, challenge)
 

@@ -152,6 +152,8 @@ def test_advice_never_blocks_saving_and_shows_on_the_saved_draft(client, officia
     response = client.post(reverse("procurement:challenge_create"), data)
     challenge = Challenge.objects.get(title="Shade for street vendors")
     assert response.status_code == 302
+    saved_page = client.get(response.url).content.decode()
+    assert "plain-language advice wait beside the fields" in saved_page
     page = client.get(reverse("procurement:challenge_edit", args=[challenge.slug])).content
     page = page.decode()
     assert 'data-advice="jargon"' in page
