@@ -1,14 +1,14 @@
 """The audit trail as people read it: each recorded act as one translated sentence.
 
 Every action code the apps record has its sentence here; the details stored with the entry
-fill it in ("Siti added the attachment Site plan.pdf, 3 Dec 14:02 WIB"). An act recorded
+fill it in ("Siti added the attachment Site plan.pdf, 3 Dec 2026, 14:02 WIB"). An act recorded
 without a detail a sentence names still reads as a sentence, with a plain word in its place.
 """
 
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+
+from .formatting import format_moment
 
 # %(actor)s is who acted (or "The portal" for the clock and the beat); any other name is a
 # detail stored with the entry.
@@ -191,11 +191,9 @@ class _Details(dict):
 
 
 def when(moment, zone=None):
-    """A moment as a history line shows it: "3 Dec 14:02 WIB", in ``zone`` or the viewer's.
-
-    The one place that formats history times, so a shared date format can replace it here.
-    """
-    return date_format(timezone.localtime(moment, zone), "j M H:i T")
+    """A moment as a history line shows it: "3 Dec 2026, 14:02 WIB", in ``zone`` or the
+    viewer's, in the portal's one style for times (formatting.py)."""
+    return format_moment(moment, zone=zone)
 
 
 def actor_name(entry):

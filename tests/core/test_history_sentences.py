@@ -94,7 +94,7 @@ def test_the_attachment_sentence_names_who_what_and_when_in_the_viewers_zone():
     entry = audit.record(challenge, "challenge.attachment_added", actor=actor, name="Site plan.pdf")
     entry.created_at = datetime.datetime(2026, 12, 3, 7, 2, tzinfo=datetime.UTC)
     assert history.sentence(entry, zone=zoneinfo.ZoneInfo("Asia/Jakarta")) == (
-        "Siti added the attachment Site plan.pdf, 3 Dec 14:02 WIB"
+        "Siti added the attachment Site plan.pdf, 3 Dec 2026, 14:02 WIB"
     )
 
 
