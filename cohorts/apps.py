@@ -12,6 +12,12 @@ def official_panel(request):
         .order_by("-cohort__year", "city__name")
     )
     applied = {a.cohort_id for a in applications}
+    # A withdrawn application is taken back, answers kept, rather than started anew.
+    withdrawn = set(
+        CityApplication.objects.of_cities_of(request.user)
+        .filter(status=CityApplication.Status.WITHDRAWN)
+        .values_list("cohort_id", flat=True)
+    )
     now = _now()
     # Only cohorts one can apply to now: announced ones whose window has not opened yet wait.
     open_cohorts = [
@@ -21,6 +27,8 @@ def official_panel(request):
         )
         if cohort.pk not in applied
     ]
+    for cohort in open_cohorts:
+        cohort.withdrawn = cohort.pk in withdrawn
     return {
         "memberships": CityMembership.objects.verified()
         .filter(user=request.user)

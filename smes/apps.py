@@ -12,6 +12,7 @@ class SMEsConfig(AppConfig):
         from resilience_portal.permissions import Role, register_role
 
         public_pages.track_app(self)
+        from . import signals  # noqa: F401  (connects the receivers)
         from .models import SMEMembership
         from .services import sme_panel, verification_panel
 

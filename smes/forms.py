@@ -194,6 +194,7 @@ class DirectoryFilterForm(forms.Form):
         label=_("Size"), choices=[("", _("Any")), *SizeClass.choices], required=False
     )
     women_led = forms.BooleanField(label=_("Women-led"), required=False)
+    youth_led = forms.BooleanField(label=_("Youth-led"), required=False)
     verified = forms.BooleanField(label=_("Verified only"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -217,6 +218,8 @@ class DirectoryFilterForm(forms.Form):
             queryset = queryset.filter(SizeClass.employees_filter(data["size"]))
         if data.get("women_led"):
             queryset = queryset.filter(women_led=True)
+        if data.get("youth_led"):
+            queryset = queryset.filter(youth_led=True)
         if data.get("verified"):
             queryset = queryset.filter(verification=SME.Verification.VERIFIED)
         return queryset
