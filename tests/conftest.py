@@ -42,6 +42,13 @@ def signed_in(client, user):
 
 
 @pytest.fixture(autouse=True)
+def _quick_password_hashing(settings):
+    """Production's PBKDF2 costs about a second of CPU per password on these machines; every
+    user a test (or the demo) creates would pay it. Tests that count hashing set their own."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _uploads_in_a_temporary_folder(settings, tmp_path):
     """Uploaded files of a test land in its own folders, never in the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"
