@@ -7,6 +7,7 @@ the conveniences they need (DEBUG, SQLite, eager tasks) through variables.
 from pathlib import Path
 
 import environ
+from botocore.config import Config as BotoConfig
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    # Last, as its docs ask: a file replaced or left by a deleted row is removed from its store
+    # once the transaction commits, so neither the disk nor the bucket collects orphans.
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [
@@ -170,14 +174,59 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploads for limited eyes (letters, SME documents, proposals): no URL maps here; they
 # leave only through permission-checked views.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": env.str(
-            "STATICFILES_STORAGE",
-            default="whitenoise.storage.CompressedManifestStaticFilesStorage",
-        )
-    },
+
+
+def s3_stores(*, bucket, endpoint_url=None, region=None):
+    """Both stores in one S3-compatible bucket (AWS S3, MinIO, Ceph, …), public files under
+    ``public/`` and private ones under ``private/``; credentials come from boto3's own
+    variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or the machine's role."""
+    common = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url or None,
+        "region_name": region or None,
+        # Names are the portal's own (random); never silently overwrite one that exists.
+        "file_overwrite": False,
+        "default_acl": None,
+        # A store that does not answer fails a request (and /healthz) in seconds, not minutes;
+        # S3-compatible servers (MinIO) want the bucket in the path, not in the host name.
+        "client_config": BotoConfig(
+            s3={"addressing_style": "path" if endpoint_url else "auto"},
+            signature_version="s3v4",
+            connect_timeout=5,
+            read_timeout=30,
+            retries={"max_attempts": 3, "mode": "standard"},
+        ),
+    }
+    return {
+        "default": {
+            "BACKEND": "resilience_portal.storage.PublicS3Storage",
+            "OPTIONS": {**common, "location": "public"},
+        },
+        "private": {
+            "BACKEND": "resilience_portal.storage.PrivateS3Storage",
+            "OPTIONS": {**common, "location": "private"},
+        },
+    }
+
+
+# Every stored file goes to the local disk (MEDIA_ROOT and PRIVATE_MEDIA_ROOT) unless a bucket
+# is named; with one, any number of web nodes and workers share the files.
+OBJECT_STORAGE_BUCKET = env.str("OBJECT_STORAGE_BUCKET", default="")
+if OBJECT_STORAGE_BUCKET:
+    STORAGES = s3_stores(
+        bucket=OBJECT_STORAGE_BUCKET,
+        endpoint_url=env.str("OBJECT_STORAGE_ENDPOINT_URL", default=""),
+        region=env.str("OBJECT_STORAGE_REGION", default=""),
+    )
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "resilience_portal.storage.PrivateFileSystemStorage"},
+    }
+STORAGES["staticfiles"] = {
+    "BACKEND": env.str(
+        "STATICFILES_STORAGE", default="whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
