@@ -277,7 +277,46 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Queues by kind of work, each with its own workers (Procfile, docker-compose), so a
+# newsletter to a whole network never holds up a password-reset e-mail:
+#   mail    account and notice e-mails, beat ticks: small and urgent (the default queue)
+#   bulk    newsletters, notices to many, rescans: long, and may wait
+#   render  PDFs: heavy on CPU and memory, one at a time per process
+# A worker started with `-Q <queue>` and no --concurrency takes its concurrency from here;
+# a rate limit (Celery's "N/s", "N/m") applies to each task of the queue, per worker.
+CELERY_QUEUE_PREFIX = env.str("CELERY_QUEUE_PREFIX", default="")
+CELERY_QUEUES_BY_KIND = {
+    "mail": {
+        "concurrency": env.int("CELERY_MAIL_CONCURRENCY", default=2),
+        "rate_limit": env.str("CELERY_MAIL_RATE_LIMIT", default="") or None,
+    },
+    "bulk": {
+        "concurrency": env.int("CELERY_BULK_CONCURRENCY", default=1),
+        "rate_limit": env.str("CELERY_BULK_RATE_LIMIT", default="") or None,
+    },
+    "render": {
+        "concurrency": env.int("CELERY_RENDER_CONCURRENCY", default=1),
+        "rate_limit": env.str("CELERY_RENDER_RATE_LIMIT", default="30/m") or None,
+    },
+}
+# The routing, in one place: each task not named here goes to the mail queue.
+CELERY_TASK_KINDS = {
+    "casestudies.newsletter_tasks.send_newsletter": "bulk",
+    "procurement.notices.notify_challenge_audience": "bulk",
+    "cohorts.tasks.send_selection_results": "bulk",
+    "resilience_portal.tasks.rescan_held_uploads": "bulk",
+    "casestudies.tasks.render_case_study_pdf": "render",
+    "casestudies.tasks.requeue_stale_pdfs": "render",
+}
+CELERY_TASK_DEFAULT_QUEUE = env.str(
+    "CELERY_TASK_DEFAULT_QUEUE", default=f"{CELERY_QUEUE_PREFIX}mail"
+)
+CELERY_TASK_ROUTES = ("resilience_portal.celery.route_by_kind",)
+CELERY_TASK_ANNOTATIONS = {
+    name: {"rate_limit": CELERY_QUEUES_BY_KIND[kind]["rate_limit"]}
+    for name, kind in CELERY_TASK_KINDS.items()
+    if CELERY_QUEUES_BY_KIND[kind]["rate_limit"]
+}
 CELERY_BEAT_SCHEDULE: dict = {
     # Challenges: record closes on time; the deadline itself is checked on every request.
     "close-due-challenges": {"task": "procurement.tasks.close_due_challenges", "schedule": 60.0},
