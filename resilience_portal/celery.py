@@ -11,6 +11,9 @@ app = Celery("resilience_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Log lines of a task carry the id of the request that queued it.
+from . import request_ids  # noqa: E402, F401
+
 
 def route_by_kind(name, args, kwargs, options, task=None, **extra):
     """The queue of a task's kind (settings.CELERY_TASK_KINDS), or the default (mail) queue.
