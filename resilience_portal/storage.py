@@ -41,7 +41,8 @@ class PrivateS3Storage(S3Storage):
     querystring_auth = True
 
     def url(self, name, parameters=None, expire=None, http_method=None):
-        raise NotImplementedError("Private files are served by permission-checked views only.")
+        # As the disk's private store answers: the admin and templates already expect this.
+        raise ValueError("This file is not accessible via a URL.")
 
 
 class PublicS3Storage(S3Storage):

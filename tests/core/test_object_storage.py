@@ -103,7 +103,7 @@ def test_the_bucket_hands_out_no_address_for_a_private_file(application, officia
     upload_letter(client, application)
     application.refresh_from_db()
 
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(ValueError, match="not accessible via a URL"):
         private_storage().url(application.leadership_letter.name)
 
 
