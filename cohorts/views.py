@@ -21,6 +21,7 @@ from resilience_portal.permissions import (
     is_programme_staff,
     programme_staff_required,
 )
+from resilience_portal.public_pages import public_page
 from resilience_portal.refusals import Refused, refuse
 from resilience_portal.scanning import ScanStatus
 
@@ -88,6 +89,7 @@ def _labelled(entries):
 # --- public pages -------------------------------------------------------------------------
 
 
+@public_page
 def cohort_list(request):
     cohorts = (
         Cohort.objects.visible_to(request.user)
@@ -104,6 +106,7 @@ def cohort_list(request):
     return render(request, "cohorts/cohort_list.html", {"cohorts": cohorts})
 
 
+@public_page
 def cohort_detail(request, slug):
     cohort = get_visible_or_404(
         Cohort.objects.prefetch_related("criteria", "cities"), request.user, slug=slug
@@ -127,6 +130,7 @@ def cohort_detail(request, slug):
     )
 
 
+@public_page
 def city_detail(request, slug):
     city = get_object_or_404(City, slug=slug)
     cohorts = city.cohorts.visible_to(request.user).order_by("-year")

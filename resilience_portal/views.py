@@ -18,9 +18,11 @@ from django.views.i18n import set_language as django_set_language
 from .accounts import supported_language
 from .dashboard import panels_for
 from .forms import PreferencesForm
+from .public_pages import public_page
 from .storage import stores
 
 
+@public_page
 def home(request):
     return render(request, "home.html")
 

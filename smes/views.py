@@ -5,7 +5,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from cohorts.models import awaits_verification
 from cohorts.views import awaiting_verification_page
 from resilience_portal import scanning
+from resilience_portal.pagination import CappedPaginator
 from resilience_portal.permissions import (
     Role,
     get_visible_or_404,
@@ -341,7 +341,7 @@ def directory(request):
         # Asking to represent a city opens nothing until staff verify it.
         return awaiting_verification_page(request)
     form, results, full = _directory_results(request)
-    page = Paginator(results.prefetch_related("sectors"), DIRECTORY_PAGE_SIZE).get_page(
+    page = CappedPaginator(results.prefetch_related("sectors"), DIRECTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {"form": form, "page": page, "full": full}

@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
@@ -225,3 +226,14 @@ def s3_bucket(settings, s3_endpoint):
         "staticfiles": settings.STORAGES["staticfiles"],
     }
     return bucket
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in Thai leaves Thai active in the
+    thread, and messages raised outside a request afterwards would read in Thai."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -9,10 +9,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City, Cohort
+from resilience_portal import public_pages
 from resilience_portal.forms import ModelMultipleIdChoiceField
 from resilience_portal.text import NameField
 from resilience_portal.widgets import AmountInput, DateTimeLocalInput
 from smes.models import SME, Sector
+from smes.sectors import SectorCode
 
 from ..models import Challenge, CoBenefit, Criterion
 from ..models.challenge import PUBLIC_STATUSES
@@ -287,27 +289,42 @@ class QuestionForm(forms.Form):
         help_text=_("The answer is published to everyone; your name and SME are not."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, smes=None, **kwargs):
+        """``smes``: the user's SMEs when the page has them already, to list without asking again."""
         super().__init__(*args, **kwargs)
         self.fields["sme"].queryset = SME.objects.filter(memberships__user=user)
-        if self.fields["sme"].queryset.count() == 1:
-            self.fields["sme"].initial = self.fields["sme"].queryset.first()
+        if smes is not None:
+            self.fields["sme"].choices = [("", self.fields["sme"].empty_label)] + [
+                (sme.pk, str(sme)) for sme in smes
+            ]
+        else:
+            smes = list(self.fields["sme"].queryset[:2])
+        if len(smes) == 1:
+            self.fields["sme"].initial = smes[0]
 
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _cities_with_public_challenges():
+    return list(
+        City.objects.filter(challenges__status__in=PUBLIC_STATUSES)
+        .distinct()
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+
+
 class ChallengeFilterForm(forms.Form):
-    city = forms.ModelChoiceField(
-        label=_("City"), queryset=City.objects.filter(challenges__status__in=PUBLIC_STATUSES).distinct(),
-        required=False, to_field_name="slug",
-    )  # fmt: skip
+    # Choices built once per content version, not a COUNT and a cursor per list per request:
+    # the list is the busiest page. Sectors are a fixed taxonomy and need no query at all.
+    city = forms.ChoiceField(label=_("City"), required=False)
     co_benefit = forms.ChoiceField(
         label=_("Co-benefit"), choices=[("", _("Any")), *CoBenefit.choices], required=False
     )
-    sector = forms.ModelChoiceField(
-        label=_("Sector"), queryset=Sector.objects.all(), required=False, to_field_name="code"
+    sector = forms.ChoiceField(
+        label=_("Sector"), choices=[("", _("Any")), *sorted(SectorCode.CHOICES)], required=False
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -317,16 +334,21 @@ class ChallengeFilterForm(forms.Form):
     )
     closing_soon = forms.BooleanField(label=_("Closing within 14 days"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cities = public_pages.memoised("challenge-filter-cities", _cities_with_public_challenges)
+        self.fields["city"].choices = [("", _("Any")), *cities]
+
     def filter(self, challenges):
         """Apply every valid filter; an invalid one shows its error on the form and is left out."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         if data.get("city"):
-            challenges = challenges.filter(city=data["city"])
+            challenges = challenges.filter(city__slug=data["city"])
         if data.get("co_benefit"):
             challenges = challenges.filter(co_benefits__icontains=f'"{data["co_benefit"]}"')
         if data.get("sector"):
-            challenges = challenges.filter(sectors=data["sector"])
+            challenges = challenges.filter(sectors__code=data["sector"])
         if data.get("status"):
             challenges = challenges.in_status_now(data["status"])
         if data.get("closing_soon"):

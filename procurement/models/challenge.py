@@ -272,10 +272,15 @@ class Challenge(models.Model):
     # --- who ---------------------------------------------------------------------------
 
     def is_official(self, user):
-        return (
-            user.is_authenticated
-            and CityMembership.objects.verified().filter(city_id=self.city_id, user=user).exists()
-        )
+        if not user.is_authenticated:
+            return False
+        # Asked once per user by each loaded challenge: a page asks several predicates.
+        known = self.__dict__.setdefault("_official_for", {})
+        if user.pk not in known:
+            known[user.pk] = (
+                CityMembership.objects.verified().filter(city_id=self.city_id, user=user).exists()
+            )
+        return known[user.pk]
 
     def can_read_proposals(self, user):
         return self.proposals_unsealed() and (self.is_official(user) or is_programme_staff(user))

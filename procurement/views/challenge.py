@@ -26,6 +26,7 @@ from resilience_portal.permissions import (
     is_programme_staff,
     role_required,
 )
+from resilience_portal.public_pages import public_page
 from resilience_portal.refusals import Refused, refuse
 from resilience_portal.spreadsheets import csv_safe
 from resilience_portal.uploads import uploaded_message
@@ -54,6 +55,7 @@ from ..models import (
 from ..services import amend_challenge, city_time
 
 
+@public_page
 def challenge_list(request):
     form = ChallengeFilterForm(request.GET or None)
     challenges = (
@@ -78,6 +80,7 @@ def _challenge(request, slug):
     )
 
 
+@public_page
 def challenge_detail(request, slug):
     challenge = _challenge(request, slug)
     user = request.user
@@ -113,7 +116,7 @@ def challenge_detail(request, slug):
                 challenge=challenge, sme__in=member_smes, answered_at__isnull=True
             )
             if challenge.questions_open():
-                context["question_form"] = QuestionForm(user=user)
+                context["question_form"] = QuestionForm(user=user, smes=member_smes)
         if is_official:
             context["unanswered"] = challenge.clarifications.filter(answered_at__isnull=True)
             context["answer_form"] = AnswerForm()
