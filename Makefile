@@ -19,13 +19,15 @@ STACK_ENV := DJANGO_DEBUG=true DATABASE_URL=$(PG_SERVER)/$(PG_DATABASE) REDIS_UR
 	CELERY_TASK_ALWAYS_EAGER=false EMAIL_URL=$${EMAIL_URL:-consolemail://}
 TEST_ENV := DATABASE_URL=$(PG_SERVER)/$(PG_DATABASE) REDIS_URL=$(REDIS_URL) DJANGO_SECRET_KEY=tests-only-not-secret
 
-.PHONY: help run test stack bench python-version system-packages test-packages database \
+.PHONY: help run test stack backup restore bench python-version system-packages test-packages database \
 	messages lint checks pytest clean
 
 help:
 	@echo "make run    the portal on SQLite with demo data at http://127.0.0.1:8000"
 	@echo "make test   lint, checks and the whole suite on PostgreSQL"
-	@echo "make stack  web, Celery worker and beat against local PostgreSQL and Redis"
+	@echo "make stack  web node(s), Celery workers per queue and beat on PostgreSQL, Redis, S3"
+	@echo "            (make stack WEB_NODES=2: two web nodes, on ports 8000 and 8001)"
+	@echo "make backup / make restore BACKUP=folder   the database and every stored file"
 	@echo "make bench  the benchmarks, printing their figures"
 
 python-version:
@@ -90,9 +92,38 @@ pytest: $(VENV)/.installed test-packages database messages
 
 test: lint checks pytest
 
+# `make stack WEB_NODES=2`: web nodes on ports 8000, 8001, … side by side, sharing PostgreSQL,
+# Redis and the object store. Files go to a local S3 server (moto, in memory: files vanish when
+# the stack stops) unless OBJECT_STORAGE_BUCKET names a real bucket (MinIO, S3): then set
+# OBJECT_STORAGE_ENDPOINT_URL, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY too.
+WEB_NODES ?= 1
+STACK_S3_PORT ?= 9000
+STACK_PORT ?= 8000
+ifeq ($(OBJECT_STORAGE_BUCKET),)
+STACK_STORE := OBJECT_STORAGE_BUCKET=portal OBJECT_STORAGE_ENDPOINT_URL=http://127.0.0.1:$(STACK_S3_PORT) \
+	OBJECT_STORAGE_REGION=us-east-1 AWS_ACCESS_KEY_ID=stack-only AWS_SECRET_ACCESS_KEY=stack-only \
+	STACK_S3_PORT=$(STACK_S3_PORT)
+STACK_PROCESSES := web=$(WEB_NODES),mail=1,bulk=1,render=1,beat=1,s3=1
+else
+STACK_STORE :=
+STACK_PROCESSES := web=$(WEB_NODES),mail=1,bulk=1,render=1,beat=1,s3=0
+endif
+
 stack: $(VENV)/.installed system-packages messages database
 	$(STACK_ENV) $(PY) manage.py migrate --noinput
-	PATH="$(abspath $(BIN)):$$PATH" $(STACK_ENV) $(BIN)/honcho start -f Procfile
+	PATH="$(abspath $(BIN)):$$PATH" $(STACK_ENV) $(STACK_STORE) \
+		$(BIN)/honcho start -f Procfile --port $(STACK_PORT) --concurrency $(STACK_PROCESSES)
+
+# `make backup [BACKUP=folder]` and `make restore BACKUP=folder`, against DATABASE_URL and the
+# store the environment names (the same variables as the running portal).
+BACKUP ?= backups/$(shell date -u +%Y%m%dT%H%M%SZ)
+
+backup: $(VENV)/.installed
+	$(PY) manage.py backup $(BACKUP)
+
+restore: $(VENV)/.installed
+	@test -d "$(BACKUP)/files" || { echo "make restore BACKUP=<folder made by make backup>"; exit 1; }
+	$(PY) manage.py restore $(BACKUP)
 
 BENCH_ENV := DATABASE_URL=$(PG_SERVER)/$(PG_DATABASE)_bench REDIS_URL=$(REDIS_URL) DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY=bench-only DJANGO_ALLOWED_HOSTS=testserver,127.0.0.1 SECURE_SSL_REDIRECT=false \
@@ -105,5 +136,5 @@ bench: $(VENV)/.installed
 	$(BENCH_ENV) $(PY) -W ignore::UserWarning -m benchmarks $(BENCH)
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 media
+	rm -rf $(VENV) staticfiles db.sqlite3 media private-media
 	find locale -name '*.mo' -delete

@@ -15,6 +15,12 @@ urlpatterns: list = [
     path("case-studies/<slug:slug>/pdf-status/", case_study.pdf_status, name="pdf_status"),
     path("case-studies/<slug:slug>/edit/", case_study.case_study_edit, name="edit"),
     path("case-studies/<slug:slug>/images/", case_study.image_upload, name="image_upload"),
+    # Pictures come from the store through the portal, whatever the store (disk or bucket).
+    path(
+        "media/casestudies/images/<str:name>",
+        case_study.image_file,
+        name="image_file",
+    ),
     path(
         "case-studies/<slug:slug>/translations/<str:language>/",
         case_study.translation_edit,

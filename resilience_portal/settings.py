@@ -7,6 +7,7 @@ the conveniences they need (DEBUG, SQLite, eager tasks) through variables.
 from pathlib import Path
 
 import environ
+from botocore.config import Config as BotoConfig
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -50,9 +51,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    # Last, as its docs ask: a file replaced or left by a deleted row is removed from its store
+    # once the transaction commits, so neither the disk nor the bucket collects orphans.
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [
+    "resilience_portal.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -181,14 +186,59 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploads for limited eyes (letters, SME documents, proposals): no URL maps here; they
 # leave only through permission-checked views.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": env.str(
-            "STATICFILES_STORAGE",
-            default="whitenoise.storage.CompressedManifestStaticFilesStorage",
-        )
-    },
+
+
+def s3_stores(*, bucket, endpoint_url=None, region=None):
+    """Both stores in one S3-compatible bucket (AWS S3, MinIO, Ceph, …), public files under
+    ``public/`` and private ones under ``private/``; credentials come from boto3's own
+    variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or the machine's role."""
+    common = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url or None,
+        "region_name": region or None,
+        # Names are the portal's own (random); never silently overwrite one that exists.
+        "file_overwrite": False,
+        "default_acl": None,
+        # A store that does not answer fails a request (and /healthz) in seconds, not minutes;
+        # S3-compatible servers (MinIO) want the bucket in the path, not in the host name.
+        "client_config": BotoConfig(
+            s3={"addressing_style": "path" if endpoint_url else "auto"},
+            signature_version="s3v4",
+            connect_timeout=5,
+            read_timeout=30,
+            retries={"max_attempts": 3, "mode": "standard"},
+        ),
+    }
+    return {
+        "default": {
+            "BACKEND": "resilience_portal.storage.PublicS3Storage",
+            "OPTIONS": {**common, "location": "public"},
+        },
+        "private": {
+            "BACKEND": "resilience_portal.storage.PrivateS3Storage",
+            "OPTIONS": {**common, "location": "private"},
+        },
+    }
+
+
+# Every stored file goes to the local disk (MEDIA_ROOT and PRIVATE_MEDIA_ROOT) unless a bucket
+# is named; with one, any number of web nodes and workers share the files.
+OBJECT_STORAGE_BUCKET = env.str("OBJECT_STORAGE_BUCKET", default="")
+if OBJECT_STORAGE_BUCKET:
+    STORAGES = s3_stores(
+        bucket=OBJECT_STORAGE_BUCKET,
+        endpoint_url=env.str("OBJECT_STORAGE_ENDPOINT_URL", default=""),
+        region=env.str("OBJECT_STORAGE_REGION", default=""),
+    )
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "resilience_portal.storage.PrivateFileSystemStorage"},
+    }
+STORAGES["staticfiles"] = {
+    "BACKEND": env.str(
+        "STATICFILES_STORAGE", default="whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
@@ -239,7 +289,46 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Queues by kind of work, each with its own workers (Procfile, docker-compose), so a
+# newsletter to a whole network never holds up a password-reset e-mail:
+#   mail    account and notice e-mails, beat ticks: small and urgent (the default queue)
+#   bulk    newsletters, notices to many, rescans: long, and may wait
+#   render  PDFs: heavy on CPU and memory, one at a time per process
+# A worker started with `-Q <queue>` and no --concurrency takes its concurrency from here;
+# a rate limit (Celery's "N/s", "N/m") applies to each task of the queue, per worker.
+CELERY_QUEUE_PREFIX = env.str("CELERY_QUEUE_PREFIX", default="")
+CELERY_QUEUES_BY_KIND = {
+    "mail": {
+        "concurrency": env.int("CELERY_MAIL_CONCURRENCY", default=2),
+        "rate_limit": env.str("CELERY_MAIL_RATE_LIMIT", default="") or None,
+    },
+    "bulk": {
+        "concurrency": env.int("CELERY_BULK_CONCURRENCY", default=1),
+        "rate_limit": env.str("CELERY_BULK_RATE_LIMIT", default="") or None,
+    },
+    "render": {
+        "concurrency": env.int("CELERY_RENDER_CONCURRENCY", default=1),
+        "rate_limit": env.str("CELERY_RENDER_RATE_LIMIT", default="30/m") or None,
+    },
+}
+# The routing, in one place: each task not named here goes to the mail queue.
+CELERY_TASK_KINDS = {
+    "casestudies.newsletter_tasks.send_newsletter": "bulk",
+    "procurement.notices.notify_challenge_audience": "bulk",
+    "cohorts.tasks.send_selection_results": "bulk",
+    "resilience_portal.tasks.rescan_held_uploads": "bulk",
+    "casestudies.tasks.render_case_study_pdf": "render",
+    "casestudies.tasks.requeue_stale_pdfs": "render",
+}
+CELERY_TASK_DEFAULT_QUEUE = env.str(
+    "CELERY_TASK_DEFAULT_QUEUE", default=f"{CELERY_QUEUE_PREFIX}mail"
+)
+CELERY_TASK_ROUTES = ("resilience_portal.celery.route_by_kind",)
+CELERY_TASK_ANNOTATIONS = {
+    name: {"rate_limit": CELERY_QUEUES_BY_KIND[kind]["rate_limit"]}
+    for name, kind in CELERY_TASK_KINDS.items()
+    if CELERY_QUEUES_BY_KIND[kind]["rate_limit"]
+}
 CELERY_BEAT_SCHEDULE: dict = {
     # Challenges: record closes on time; the deadline itself is checked on every request.
     "close-due-challenges": {"task": "procurement.tasks.close_due_challenges", "schedule": 60.0},
@@ -317,9 +406,41 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# One JSON object per line on stdout (web nodes and workers alike), each with the id of the
+# request it belongs to; LOG_FORMAT=text gives plain lines for reading in a terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+# Workers log through the same handler rather than Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reports to Sentry or any service speaking its protocol (GlitchTip, Bugsink), from
+# web nodes and workers; no personal data is sent unless asked for.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=env.bool("SENTRY_SEND_DEFAULT_PII", default=False),
+    )

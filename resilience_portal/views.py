@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from .accounts import supported_language
 from .dashboard import panels_for
 from .forms import PreferencesForm
 from .public_pages import public_page
+from .storage import stores
 
 
 @public_page
@@ -80,8 +80,15 @@ def _redis_ok():
 
 
 def _storage_ok():
-    name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
-    default_storage.delete(name)
+    """Each store (the disk, or the bucket) takes, gives back and forgets a small file."""
+    for store in stores().values():
+        name = store.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+        try:
+            with store.open(name, "rb") as stored:
+                if stored.read() != b"ok":
+                    return False
+        finally:
+            store.delete(name)
     return True
 
 

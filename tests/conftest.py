@@ -162,6 +162,79 @@ def celery_worker_queue(settings):
         app.conf.task_always_eager = True
 
 
+# --- Object storage: moto's standalone S3 server on 127.0.0.1 ----------------------------------
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory):
+    """An S3-compatible server for the run (moto's server mode speaks the S3 protocol over
+    HTTP, as MinIO or AWS do); stopped when the run ends."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = _free_port()
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=output,
+            stderr=output,
+        )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"moto_server did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+    try:
+        yield endpoint
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def s3_bucket(settings, s3_endpoint):
+    """Every stored file of the test goes to a fresh bucket of its own on the S3 server; the
+    value is a boto3 bucket to look inside it."""
+    import boto3
+
+    from resilience_portal.settings import s3_stores
+
+    name = f"test-{uuid.uuid4().hex[:20]}"
+    bucket = boto3.resource(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="tests-only",
+        aws_secret_access_key="tests-only",
+    ).Bucket(name)
+    bucket.create()
+    settings.STORAGES = {
+        **s3_stores(bucket=name, endpoint_url=s3_endpoint, region="us-east-1"),
+        "staticfiles": settings.STORAGES["staticfiles"],
+    }
+    return bucket
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: a request in Thai leaves Thai active in the

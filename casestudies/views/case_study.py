@@ -354,3 +354,20 @@ def version_compare(request, slug):
             "table": mark_safe(table),
         },
     )
+
+
+def image_file(request, name):
+    """A case-study picture from the store (the disk or the bucket), by its random name. Only
+    pictures the virus scanner found clean are served; held ones wait like on the page."""
+    stored = f"casestudies/images/{name}"
+    clean = scanning.ScanStatus.CLEAN
+    held = (
+        CaseStudyImage.objects.filter(image=stored).exclude(scan_status=clean).exists()
+        or CaseStudy.objects.filter(hero_image=stored).exclude(hero_scan_status=clean).exists()
+    )
+    if held or not default_storage.exists(stored):
+        raise Http404
+    kind = "image/png" if name.endswith(".png") else "image/jpeg"
+    response = FileResponse(default_storage.open(stored, "rb"), content_type=kind)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

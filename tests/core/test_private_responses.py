@@ -120,7 +120,14 @@ def route_parameters():
         {"slug": row.update.pilot.challenge.slug, "pk": row.pk}
         for row in Evidence.objects.select_related("update__pilot__challenge")[:PER_ROUTE]
     ]
+    pictures = [
+        {"name": name.rsplit("/", 1)[-1]}
+        for name in CaseStudy.objects.exclude(hero_image="").values_list("hero_image", flat=True)[
+            :PER_ROUTE
+        ]
+    ]
     parameters = {
+        "casestudies:image_file": [*pictures, {"name": "not-stored.png"}],
         "casestudies:newsletter_confirm": [{"token": s.confirm_token()} for s in subscribers],
         "casestudies:newsletter_unsubscribe": [
             {"token": s.unsubscribe_token()} for s in subscribers
