@@ -1,4 +1,5 @@
-"""Pages of the shared core: home, dashboard, preferences, language switch and health."""
+"""Pages of the shared core: home, about, privacy, dashboard, preferences, language switch and
+health."""
 
 import uuid
 
@@ -23,6 +24,14 @@ from .forms import PreferencesForm
 
 def home(request):
     return render(request, "home.html")
+
+
+def about(request):
+    return render(request, "about.html")
+
+
+def privacy(request):
+    return render(request, "privacy.html")
 
 
 @login_required

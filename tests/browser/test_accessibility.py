@@ -26,6 +26,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from casestudies.models import CaseStudy, NewsletterIssue
+from cohorts.models import CityApplication
 from mentorship.models import LearningSession, MatchingRound, Mentorship
 from procurement.models import Proposal
 from resilience_portal.models import User
@@ -47,6 +48,7 @@ STAFF = "staff@demo.resilience.test"
 EDITOR = "editor@demo.resilience.test"
 EVALUATOR = "evaluator.chair@demo.resilience.test"
 MENTOR = "mentor.finance@demo.resilience.test"
+APPLICANT = "official.chiangmai@demo.resilience.test"
 NEWCOMER = "newcomer@demo.resilience.test"
 
 
@@ -62,6 +64,9 @@ def pages():
     issue = NewsletterIssue.objects.order_by("pk").first()
     session = LearningSession.objects.order_by("starts_at").first()
     mentorship = Mentorship.objects.filter(mentor__user__email=MENTOR).first()
+    draft_application = CityApplication.objects.get(
+        city__slug="chiang-mai", status=CityApplication.Status.DRAFT
+    )
     visitor = [
         reverse("home"),
         reverse("cohorts:list"),
@@ -81,6 +86,8 @@ def pages():
         reverse("account_login"),
         reverse("account_signup"),
         reverse("account_reset_password"),
+        reverse("about"),
+        reverse("privacy"),
     ]
     signed_in = {
         NEWCOMER: [reverse("dashboard"), reverse("smes:register"), reverse("preferences")],
@@ -104,6 +111,7 @@ def pages():
             reverse("procurement:pilot_report", args=[awarded]),
         ],
         DEBRIEFED_SME: [reverse("procurement:debrief", args=[awarded])],
+        APPLICANT: [reverse("cohorts:application_edit", args=[draft_application.pk])],
         STAFF: [
             reverse("dashboard"),
             reverse("smes:verification_queue"),
@@ -135,6 +143,55 @@ def pages():
     for email, paths in signed_in.items():
         listed += [(email, path) for path in paths]
     return listed
+
+
+# What makes the page wider than the window: the outermost elements that stick out.
+TOO_WIDE = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return "";
+  const out = [...document.body.querySelectorAll("*")].filter((element) => {
+    const box = element.getBoundingClientRect();
+    const parent = element.parentElement.getBoundingClientRect();
+    return box.right > width + 1 && parent.right <= width + 1;
+  });
+  return `${document.documentElement.scrollWidth} px wide in ${width} px: ` +
+    out.slice(0, 5).map((e) => e.outerHTML.slice(0, 120)).join(" | ");
+}"""
+
+# axe-core leaves text on a gradient undecided, so these are measured against every colour
+# of the backgrounds behind them: [selector, lowest contrast ratio].
+CONTRAST_CHECKED = {
+    "/": [".hero a.btn"],
+}
+LOWEST_CONTRAST = """(selectors) => {
+  const rgb = (text) => (text.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const luminance = ([r, g, b]) => {
+    const [R, G, B] = [r, g, b].map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+  };
+  const ratio = (a, b) => {
+    const [L1, L2] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (L1 + 0.05) / (L2 + 0.05);
+  };
+  const backgrounds = (element) => {
+    for (let node = element; node; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      const stops = style.backgroundImage.match(/rgba?\\([^)]*\\)/g);
+      if (stops) return stops.map(rgb);
+      if (style.backgroundColor !== "rgba(0, 0, 0, 0)") return [rgb(style.backgroundColor)];
+    }
+    return [[255, 255, 255]];
+  };
+  return selectors.flatMap((selector) =>
+    [...document.querySelectorAll(selector)].map((element) => {
+      const text = rgb(getComputedStyle(element).color);
+      return [selector + " " + element.textContent.trim(),
+              Math.min(...backgrounds(element).map((bg) => ratio(text, bg)))];
+    }));
+}"""
 
 
 def file_name(who, path):
@@ -218,7 +275,7 @@ def browser_findings(demo_pages, browser):
     page = context.new_page()
     page.set_default_timeout(15_000)
     axe = Axe()
-    violations, sideways = [], []
+    violations, sideways, low_contrast = [], [], []
     try:
         for (who, path), (file, headers) in demo_pages.items():
             current.update(path=path, file=file, headers=headers)
@@ -232,14 +289,16 @@ def browser_findings(demo_pages, browser):
                         f"{label}: {violation['id']} ({violation['impact']}): "
                         f"{node['target']} {node['failureSummary'][:300]!r}"
                     )
-            width = page.evaluate(
-                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-            )
-            if width[0] > width[1]:
-                sideways.append(f"{label}: {width[0]} px wide in a {width[1]} px window")
+            too_wide = page.evaluate(TOO_WIDE)
+            if too_wide:
+                sideways.append(f"{label}: {too_wide}")
+            if path in CONTRAST_CHECKED:
+                for selector, ratio in page.evaluate(LOWEST_CONTRAST, CONTRAST_CHECKED[path]):
+                    if ratio < 4.5:
+                        low_contrast.append(f"{label}: {selector} {ratio:.2f}:1")
     finally:
         context.close()
-    return {"violations": violations, "sideways": sideways}
+    return {"violations": violations, "sideways": sideways, "low_contrast": low_contrast}
 
 
 def test_no_page_has_an_accessibility_violation(browser_findings):
@@ -250,3 +309,8 @@ def test_no_page_has_an_accessibility_violation(browser_findings):
 def test_no_page_scrolls_sideways_on_a_phone(browser_findings):
     sideways = browser_findings["sideways"]
     assert not sideways, "\n".join(sideways)
+
+
+def test_text_on_the_home_page_gradient_reaches_four_and_a_half_to_one(browser_findings):
+    low_contrast = browser_findings["low_contrast"]
+    assert not low_contrast, "\n".join(low_contrast)
