@@ -37,6 +37,7 @@ from .conftest import PHONE
 pytestmark = pytest.mark.browser
 
 ORIGIN = "http://portal.test"
+TABS = 2
 # Every rule axe-core runs by default (WCAG 2.0-2.2 A and AA, and its best practices), and the
 # WCAG 2.2 target-size rule that it leaves off by default.
 AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
@@ -256,44 +257,58 @@ def test_every_checked_page_is_valid_html(demo_pages):
 
 @pytest.fixture(scope="module")
 def browser_findings(demo_pages, browser):
-    """Each page opened in Chromium at phone width: axe-core's violations and whether the page
-    scrolls sideways."""
-    current = {}
-
-    def answer(route):
-        path = urlsplit(route.request.url).path
-        if path.startswith(settings.STATIC_URL):
-            found = finders.find(path.removeprefix(settings.STATIC_URL))
-            route.fulfill(path=found) if found else route.fulfill(status=404)
-        elif path == current["path"]:
-            route.fulfill(status=200, headers=current["headers"], path=current["file"])
-        else:  # what a page asks for later (htmx polling): nothing new
-            route.fulfill(status=204)
-
+    """Each page opened in Chromium at phone width: axe-core's violations, whether the page
+    scrolls sideways, and the contrast of text on gradients. Two tabs take turns, so one
+    checks while the other loads (the machines have two cores)."""
     context = browser.new_context(viewport=PHONE)
-    context.route(f"{ORIGIN}/**", answer)
     # axe-core arrives with every page (compiled once by Chromium's cache), not through a call.
     context.add_init_script(path=AXE_FILE_PATH)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+
+    def open_tab():
+        shown = {}
+
+        def answer(route):
+            path = urlsplit(route.request.url).path
+            if path.startswith(settings.STATIC_URL):
+                found = finders.find(path.removeprefix(settings.STATIC_URL))
+                route.fulfill(path=found) if found else route.fulfill(status=404)
+            elif path == shown["path"]:
+                route.fulfill(status=200, headers=shown["headers"], path=shown["file"])
+            else:  # what a page asks for later (htmx polling): nothing new
+                route.fulfill(status=204)
+
+        tab = context.new_page()
+        tab.set_default_timeout(30_000)
+        tab.route(f"{ORIGIN}/**", answer)
+        return tab, shown
+
+    tabs = [open_tab() for _ in range(TABS)]
+    listed = list(demo_pages.items())
     violations, sideways, low_contrast = [], [], []
     try:
-        for (who, path), (file, headers) in demo_pages.items():
-            current.update(path=path, file=file, headers=headers)
-            page.goto(ORIGIN + path)
-            label = f"{who or 'visitor'} {path}"
-            results = page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)
-            for violation in results["violations"]:
-                for node in violation["nodes"]:
-                    violations.append(
-                        f"{label}: {violation['id']} ({violation['impact']}): "
-                        f"{node['target']} {node['failureSummary'][:300]!r}"
-                    )
-            too_wide = page.evaluate(TOO_WIDE)
-            if too_wide:
-                sideways.append(f"{label}: {too_wide}")
-            if path in CONTRAST_CHECKED:
-                for selector, ratio in page.evaluate(LOWEST_CONTRAST, CONTRAST_CHECKED[path]):
+        for start in range(0, len(listed), TABS):
+            batch = list(zip(tabs, listed[start : start + TABS], strict=False))
+            for (tab, shown), ((_who, path), (file, headers)) in batch:
+                shown.update(path=path, file=file, headers=headers)
+                tab.goto(ORIGIN + path)
+                tab.evaluate(
+                    "(options) => { window.axeRun = axe.run(document, options); }", AXE_OPTIONS
+                )
+            for (tab, _shown), ((who, path), _file) in batch:
+                label = f"{who or 'visitor'} {path}"
+                results = tab.evaluate("() => window.axeRun")
+                for violation in results["violations"]:
+                    for node in violation["nodes"]:
+                        violations.append(
+                            f"{label}: {violation['id']} ({violation['impact']}): "
+                            f"{node['target']} {node['failureSummary'][:300]!r}"
+                        )
+                too_wide = tab.evaluate(TOO_WIDE)
+                if too_wide:
+                    sideways.append(f"{label}: {too_wide}")
+                for selector, ratio in tab.evaluate(
+                    LOWEST_CONTRAST, CONTRAST_CHECKED.get(path, [])
+                ):
                     if ratio < 4.5:
                         low_contrast.append(f"{label}: {selector} {ratio:.2f}:1")
     finally:
