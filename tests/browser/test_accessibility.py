@@ -65,6 +65,9 @@ def pages():
     issue = NewsletterIssue.objects.order_by("pk").first()
     session = LearningSession.objects.order_by("starts_at").first()
     mentorship = Mentorship.objects.filter(mentor__user__email=MENTOR).first()
+    reviewed_application = CityApplication.objects.filter(
+        status=CityApplication.Status.UNDER_REVIEW
+    ).first()
     draft_application = CityApplication.objects.get(
         city__slug="chiang-mai", status=CityApplication.Status.DRAFT
     )
@@ -107,6 +110,7 @@ def pages():
             banjir.get_absolute_url(),
             reverse("smes:edit", args=[banjir.slug]),
             reverse("smes:members", args=[banjir.slug]),
+            reverse("smes:documents", args=[banjir.slug]),
             reverse("procurement:proposal_detail", args=[submitted.pk]),
             reverse("procurement:proposal_edit", args=[draft.pk]),
             reverse("procurement:pilot_report", args=[awarded]),
@@ -118,6 +122,7 @@ def pages():
             reverse("smes:verification_queue"),
             reverse("cohorts:manage", args=["coastal-cities-2027"]),
             reverse("cohorts:manage", args=[cohort]),
+            reverse("cohorts:application", args=[reviewed_application.pk]),
             reverse("procurement:challenge_detail", args=["cooler-classrooms"]),
             reverse("mentorship:report"),
             reverse("mentorship:attendance", args=[session.pk]),
@@ -127,6 +132,7 @@ def pages():
             reverse("casestudies:newsletter_staff"),
             reverse("casestudies:newsletter_staff_subscribers"),
             reverse("casestudies:edit", args=[case_study.slug]),
+            reverse("casestudies:versions", args=[case_study.slug]),
         ],
         EVALUATOR: [
             reverse("dashboard"),
@@ -137,6 +143,7 @@ def pages():
         MENTOR: [
             reverse("dashboard"),
             reverse("mentorship:mentoring"),
+            reverse("mentorship:mentor_profile"),
             reverse("mentorship:mentorship_detail", args=[mentorship.pk]),
         ],
     }
