@@ -2,7 +2,9 @@
 
 import zoneinfo
 
-from django.utils import formats, timezone
+from django.utils import timezone
+
+from resilience_portal.formatting import format_wall_clock
 
 DASH = "\N{EN DASH}"
 
@@ -20,7 +22,7 @@ def span(starts_at, ends_at, zone):
     zone = zoneinfo.ZoneInfo(zone) if isinstance(zone, str) else zone
     start = timezone.localtime(starts_at, zone)
     end = timezone.localtime(ends_at, zone)
-    start_text = formats.date_format(start, "D j M Y, H:i")
+    start_text = format_wall_clock(start, weekday=True)
     if start.date() == end.date():
-        return f"{start_text}{DASH}{formats.date_format(end, 'H:i')}"
-    return f"{start_text} {DASH} {formats.date_format(end, 'D j M Y, H:i')}"
+        return f"{start_text}{DASH}{format_wall_clock(end, time_only=True)}"
+    return f"{start_text} {DASH} {format_wall_clock(end, weekday=True)}"

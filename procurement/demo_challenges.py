@@ -28,6 +28,14 @@ CITIES = {
     "da-nang": ("Da Nang", "VN", "Asia/Ho_Chi_Minh"),
 }
 
+# Each city buys in its own currency; the ranges are the same scale (about US$10-50k).
+BUDGETS = {
+    "ID": ("IDR", Decimal("150000000"), Decimal("900000000")),
+    "TH": ("THB", Decimal("300000"), Decimal("1500000")),
+    "VN": ("VND", Decimal("250000000"), Decimal("1200000000")),
+    "PH": ("PHP", Decimal("500000"), Decimal("2500000")),
+}
+
 SMES = [
     # slug, legal name, city, sectors, member logins (email, name, note)
     (
@@ -141,6 +149,7 @@ def _challenge(
     slug, *, city, cohort, title, opens_in_days, sectors, co_benefits, place, who, tried
 ):
     now = timezone.now()
+    currency, budget_min, budget_max = BUDGETS[city.country]
     challenge, created = Challenge.objects.get_or_create(
         slug=slug,
         defaults={
@@ -151,14 +160,20 @@ def _challenge(
             "desired_outcomes": f"{place} keeps working through a one-in-ten-year flood, "
             "measured by days lost and households affected.",
             "co_benefits": co_benefits,
-            "budget_min": Decimal("150000000") if city.country == "ID" else Decimal("300000"),
-            "budget_max": Decimal("900000000") if city.country == "ID" else Decimal("1500000"),
-            "currency": "IDR" if city.country == "ID" else "THB",
+            "budget_min": budget_min,
+            "budget_max": budget_max,
+            "currency": currency,
             "questions_close": now + timedelta(days=opens_in_days - 7),
             "submissions_close": now + timedelta(days=opens_in_days),
             "award_expected": now + timedelta(days=opens_in_days + 30),
         },
     )
+    if not created and challenge.currency != currency:
+        # Demo data seeded before every city had its own currency is put right in place.
+        Challenge.objects.filter(pk=challenge.pk).update(
+            currency=currency, budget_min=budget_min, budget_max=budget_max
+        )
+        challenge.refresh_from_db()
     if created:
         challenge.sectors.set(Sector.objects.filter(code__in=sectors))
         Criterion.objects.bulk_create(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resilience_portal import audit, mail
+from resilience_portal.formatting import format_day
 from resilience_portal.refusals import Refused
 from resilience_portal.transitions import locked, transition
 
@@ -65,7 +66,7 @@ def start_pilot(award, *, by, summary, starts_on, ends_on):
         if not row.is_final():
             raise Refused(
                 _("The award becomes final on %(date)s; the pilot starts after that.")
-                % {"date": timezone.localtime(row.standstill_ends_at).date().isoformat()}
+                % {"date": format_day(row.standstill_ends_at)}
             )
         if Pilot.objects.filter(award=row).exists():
             raise Refused(_("This award's pilot has started already."))

@@ -14,11 +14,11 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cohorts.models import CityMembership
 from resilience_portal import audit, scanning
+from resilience_portal.formatting import format_city_moment
 from resilience_portal.mail import send_templated
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP, is_programme_staff
 from resilience_portal.refusals import Refused
@@ -341,7 +341,7 @@ def _changing(proposal, by):
         if not row.challenge.submissions_open(now):
             raise Refused(
                 _("The deadline passed at %(deadline)s; nothing can change any more.")
-                % {"deadline": row.challenge.submissions_close.isoformat(timespec="seconds")}
+                % {"deadline": city_time(row.challenge, row.challenge.submissions_close)}
             )
         if row.status not in (
             Proposal.Status.DRAFT,
@@ -596,8 +596,8 @@ def amend_challenge(
 
 
 def city_time(challenge, moment):
-    """A moment as the challenge's officials and bidders read it: in the city's zone."""
-    return date_format(timezone.localtime(moment, challenge.city.zone), "j F Y, H:i T")
+    """A moment as the challenge's officials and bidders read it: on the city's clock, named."""
+    return format_city_moment(moment, challenge.city)
 
 
 def confirm_proposal_stands(proposal, *, by):

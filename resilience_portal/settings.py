@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "resilience_portal.context_processors.portal",
             ],
+            "builtins": ["resilience_portal.templatetags.portal_formats"],
         },
     },
 ]

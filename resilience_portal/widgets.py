@@ -1,6 +1,10 @@
 """Form widgets the portal's forms share."""
 
+import decimal
+
 from django import forms
+
+from .formatting import plain_amount
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -21,3 +25,15 @@ class HiddenInitialInput(forms.HiddenInput):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"].pop("aria-describedby", None)
         return context
+
+
+class AmountInput(forms.NumberInput):
+    """A money amount as a person types it: ``420000000``, not the column's ``420000000.00``."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "decimal", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, decimal.Decimal):
+            return plain_amount(value)
+        return super().format_value(value)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import City, Cohort
 from resilience_portal.forms import ModelMultipleIdChoiceField
 from resilience_portal.text import NameField
-from resilience_portal.widgets import DateTimeLocalInput
+from resilience_portal.widgets import AmountInput, DateTimeLocalInput
 from smes.models import SME, Sector
 
 from ..models import Challenge, CoBenefit, Criterion
@@ -90,6 +90,8 @@ class ChallengeForm(forms.ModelForm):
             "problem_statement": forms.Textarea(attrs={"rows": 8}),
             "desired_outcomes": forms.Textarea(attrs={"rows": 4}),
             "eligibility_notes": forms.Textarea(attrs={"rows": 2}),
+            "budget_min": AmountInput(),
+            "budget_max": AmountInput(),
             **{name: DateTimeLocalInput() for name in TIMELINE_FIELDS},
         }
 

@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from resilience_portal.widgets import AmountInput
+
 from ..models.challenge import CURRENCY_CHOICES
 from ..models.evaluation import MAX_SCORE
 
@@ -154,7 +156,9 @@ class ReasonForm(forms.Form):
 
 class AwardForm(forms.Form):
     proposal = forms.TypedChoiceField(label=_("Winning proposal"), coerce=int)
-    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=2)
+    amount = forms.DecimalField(
+        label=_("Amount"), min_value=0, max_digits=14, decimal_places=2, widget=AmountInput()
+    )
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
     justification = forms.CharField(
         label=_("Justification"),

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from resilience_portal.uploads import DOCUMENT_KINDS, UploadField
+from resilience_portal.widgets import AmountInput
 
 from ..models import Indicator, Milestone
 
@@ -56,7 +57,9 @@ class KPIForm(forms.Form):
 
 class PaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
-    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=2)
+    amount = forms.DecimalField(
+        label=_("Amount"), min_value=0, max_digits=14, decimal_places=2, widget=AmountInput()
+    )
     description = forms.CharField(label=_("For"), max_length=200, required=False)
 
 

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from resilience_portal.uploads import DOCUMENT_KINDS, UploadField
+from resilience_portal.widgets import AmountInput
 
 from ..models import Proposal
 from ..models.proposal import ANSWER_FIELDS
@@ -44,6 +45,7 @@ class ProposalForm(forms.ModelForm):
         min_value=0,
         max_digits=14,
         decimal_places=2,
+        widget=AmountInput(),
         help_text=_("The total you would charge the city, in the currency below."),
     )
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from cohorts.models import awaits_verification
 from cohorts.views import awaiting_verification_page
 from resilience_portal import audit, markdown, scanning
+from resilience_portal.formatting import plain_amount
 from resilience_portal.permissions import (
     Role,
     get_visible_or_404,
@@ -416,7 +417,7 @@ def proposal_table_csv(request, slug):
         writer.writerow(
             [
                 csv_safe(proposal.sme.legal_name),
-                proposal.price,
+                plain_amount(proposal.price, proposal.currency),
                 proposal.currency,
                 proposal.submitted_at.isoformat(),
                 proposal.version,

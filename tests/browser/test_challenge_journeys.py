@@ -130,7 +130,8 @@ def test_official_drafts_staff_publish_smes_propose_and_proposals_open_after_dea
     page.get_by_role("link", name="Open the proposals").click()
     table = page.get_by_role("table")
     expect(table.get_by_role("row")).to_have_count(2)  # the header and the one submission
-    expect(table).to_contain_text("420,000,000.00 IDR")
+    expect(table).to_contain_text("IDR\u00a0420,000,000")
+    expect(table).not_to_contain_text("420,000,000.00")
     expect(table).not_to_contain_text("CV Terlambat")
     table.get_by_role("link", name="PT Banjir Teknologi").click()
     expect(page.get_by_text("Sensor-linked flood gates at each entrance.")).to_be_visible()

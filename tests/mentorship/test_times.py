@@ -61,10 +61,11 @@ def test_an_auckland_viewer_sees_a_weekly_utc_session_move_an_hour_at_the_dst_ch
 
     assert (
         span(start_before, start_before + hour, "Pacific/Auckland")
-        == "Sun 19 Sep 2027, 08:00–09:00"
+        == "Sun, 19 Sept 2027, 08:00–09:00"
     )
     assert (
-        span(start_after, start_after + hour, "Pacific/Auckland") == "Sun 26 Sep 2027, 09:00–10:00"
+        span(start_after, start_after + hour, "Pacific/Auckland")
+        == "Sun, 26 Sept 2027, 09:00–10:00"
     )
 
 
@@ -73,9 +74,10 @@ def test_a_session_crossing_midnight_for_the_viewer_shows_both_dates():
     ends = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
 
     # 17:30–19:00 in Bangkok, but 23:30 to 01:00 the next day in Auckland (UTC+13 in March).
-    assert span(starts, ends, "Asia/Bangkok") == "Wed 10 Mar 2027, 17:30–19:00"
+    assert span(starts, ends, "Asia/Bangkok") == "Wed, 10 Mar 2027, 17:30–19:00"
     assert (
-        span(starts, ends, "Pacific/Auckland") == "Wed 10 Mar 2027, 23:30 – Thu 11 Mar 2027, 01:00"
+        span(starts, ends, "Pacific/Auckland")
+        == "Wed, 10 Mar 2027, 23:30 – Thu, 11 Mar 2027, 01:00"
     )
 
 
@@ -90,8 +92,8 @@ def test_the_page_shows_the_viewers_zone_and_beside_it_the_host_citys(client):
 
     page = client.get(session.get_absolute_url()).content.decode()
 
-    assert "Wed 10 Mar 2027, 23:30 – Thu 11 Mar 2027, 01:00" in page
-    assert "Semarang time: Wed 10 Mar 2027, 17:30–19:00 (Asia/Jakarta)" in page
+    assert "Wed, 10 Mar 2027, 23:30 – Thu, 11 Mar 2027, 01:00" in page
+    assert "Semarang time: Wed, 10 Mar 2027, 17:30–19:00 (Asia/Jakarta)" in page
 
 
 def test_a_visitor_sees_utc_and_the_host_citys_time(client):
@@ -103,8 +105,8 @@ def test_a_visitor_sees_utc_and_the_host_citys_time(client):
 
     page = client.get(reverse("mentorship:sessions")).content.decode()
 
-    assert "Wed 10 Mar 2027, 01:00–02:00" in page
-    assert "Wed 10 Mar 2027, 09:00–10:00 (Asia/Manila)" in page
+    assert "Wed, 10 Mar 2027, 01:00–02:00" in page
+    assert "Wed, 10 Mar 2027, 09:00–10:00 (Asia/Manila)" in page
 
 
 def test_a_session_must_end_after_it_starts_and_have_a_link_or_venue():

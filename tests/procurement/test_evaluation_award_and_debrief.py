@@ -98,7 +98,7 @@ def test_every_bidder_is_emailed_in_their_own_language(
     by_address = {message.to[0]: message for message in mailoutbox}
     assert set(by_address) == {winning.email, thai.email, english.email}
     assert "won" in by_address[winning.email].subject
-    assert "450,000.00 THB" in by_address[winning.email].body
+    assert "THB\xa0450,000.00" in by_address[winning.email].body
     assert "พอร์ทัลเมืองยืดหยุ่น" in by_address[thai.email].body
     assert "พอร์ทัลเมืองยืดหยุ่น" not in by_address[english.email].body
     debrief = by_address[english.email].body
