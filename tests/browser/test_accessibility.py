@@ -2,10 +2,11 @@
 axe-core's rules (WCAG 2.2's target size included) in Chromium, and never scroll sideways on a
 390 px phone.
 
-The demo programme is seeded once for the module, inside a transaction rolled back at the end.
-The pages are rendered by the test client into one folder that the checker reads in a single run
-(its JVM starts once); Chromium reads the same pages in one browser context, its requests answered
-in-process by the test client, so no server is started."""
+The demo programme is seeded once for the module, inside a transaction rolled back once every
+page is rendered by the test client (as the role it is listed for) into one folder. The checker
+reads that folder in a single run (its JVM starts once); Chromium opens the same files in one
+browser context, with the static files answered from the finders, so no server is started.
+A new kind of page, or a new role, belongs in ``pages()``."""
 
 import json
 import re
