@@ -111,5 +111,11 @@ def run():
         + " / ".join(f"{kib / 1024:.0f} MiB ({count:,} sent)" for count, kib in marks)
     )
     print(f"   worker peak resident memory (VmHWM): {peak / 1024:.0f} MiB")
+    from django.conf import settings
+
+    print(
+        f"   senders side by side: {settings.NEWSLETTER_SENDERS}, "
+        f"batch size: {settings.NEWSLETTER_BATCH_SIZE}, load average: {os.getloadavg()[0]:.1f}"
+    )
     NewsletterIssue.objects.filter(pk=issue.pk).delete()
     Subscriber.objects.filter(email__endswith="@bench.example.org").delete()

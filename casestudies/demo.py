@@ -6,7 +6,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cohorts.models import City, Cohort
-from procurement.models import Challenge
+from procurement.models import Challenge, Pilot
 from resilience_portal.demo import demo_user
 from resilience_portal.uploads import JPEG, PNG, check_upload
 
@@ -164,6 +164,8 @@ def seed(out):
             themes=story["themes"],
             key_figures=[{"value": v, "label": label} for v, label in story["figures"]],
             related_challenges=[challenge] if challenge else [],
+            # Semarang's drainage pilot: its KPIs show live on the market's case study.
+            related_pilots=Pilot.objects.filter(challenge__city=city),
         )
         if "thai" in story:
             services.save_translation(case_study, "th", by=writer, **story["thai"])

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City, Cohort
-from procurement.models import Challenge, CoBenefit
+from procurement.models import Challenge, CoBenefit, Pilot
 from resilience_portal.uploads import JPEG, PNG, UploadField
 
 from .models import CaseStudy, CaseStudyImage, CaseStudyTranslation
@@ -65,6 +65,17 @@ class CaseStudyForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    related_pilots = forms.ModelMultipleChoiceField(
+        label=_("Related pilots"),
+        queryset=Pilot.objects.filter(challenge__in=Challenge.objects.public())
+        .select_related("challenge__city", "sme")
+        .order_by("challenge__city__name", "challenge__title"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Their KPIs (baseline, target, latest reading) appear as live figures and charts."
+        ),
+    )
 
     class Meta:
         model = CaseStudy
@@ -99,6 +110,7 @@ class CaseStudyForm(forms.ModelForm):
         self.order_fields(order)
         if self.instance.pk:
             self.fields["related_challenges"].initial = self.instance.related_challenges.all()
+            self.fields["related_pilots"].initial = self.instance.related_pilots.all()
 
     def clean(self):
         data = super().clean()

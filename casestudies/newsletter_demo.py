@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from resilience_portal.demo import demo_user
 
+from . import newsletter_sending as sending
 from . import newsletter_services as services
 from .models import CaseStudy, NewsletterIssue, Subscriber
 
@@ -67,7 +68,7 @@ def seed(out):
             introduction="สามเมืองขอความช่วยเหลือจาก**วิสาหกิจขนาดเล็กในท้องถิ่น** และได้ผลจริง",
         )
         services.send_issue_now(issue, by=editor)
-        while services.send_batches(issue.pk, mailer=NoMail()) == "more":
+        while sending.send_batches(issue.pk, mailer=NoMail()) == "more":
             pass
         services.create_issue(
             by=editor,

@@ -1,8 +1,11 @@
-"""Newsletter tasks: thin, and safe to run twice or side by side (the Delivery claims decide)."""
+"""Newsletter tasks: thin, and safe to run twice or side by side (the Delivery claims decide).
+
+They call the work in :mod:`casestudies.newsletter_sending`, never the services that queue them.
+"""
 
 from celery import shared_task
 
-from . import newsletter_services as services
+from . import newsletter_sending as sending
 from .models import NewsletterIssue
 
 # A run sends for at most this long, then queues the next run: a killed or restarted
@@ -12,7 +15,7 @@ RUN_SECONDS = 60
 
 @shared_task(time_limit=RUN_SECONDS * 3, soft_time_limit=RUN_SECONDS * 2)
 def send_newsletter(issue_id):
-    outcome = services.send_batches(issue_id, budget_seconds=RUN_SECONDS)
+    outcome = sending.send_batches(issue_id, budget_seconds=RUN_SECONDS)
     if outcome == "more":
         send_newsletter.delay(issue_id)
     return outcome
@@ -22,11 +25,11 @@ def send_newsletter(issue_id):
 def newsletter_tick():
     """Beat, every minute: start issues whose time has come; resume sends whose worker
     was lost (no batch has shown a sign of life for a lease)."""
-    started = services.start_due_issues()
+    started = sending.start_due_issues(queue=send_newsletter.delay)
     resumed = 0
     for issue in NewsletterIssue.objects.filter(status=NewsletterIssue.Status.SENDING):
-        if services.is_stalled(issue):
-            services.recover_lost_claims(issue)
+        if sending.is_stalled(issue):
+            sending.recover_lost_claims(issue)
             send_newsletter.delay(issue.pk)
             resumed += 1
     return {"started": started, "resumed": resumed}

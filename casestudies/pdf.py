@@ -148,6 +148,7 @@ def print_html(case_study, language):
                 "sections": sections,
                 "summary": markdown.render(text.summary),
                 "challenges": case_study.related_challenges.public().select_related("city"),
+                "live_figures": case_study.live_figures(),
             },
         )
 
@@ -222,6 +223,56 @@ def record_attempt_failed(case_study_id, language, *, reason, final):
             state=CaseStudyPDF.State.FAILED if final else CaseStudyPDF.State.QUEUED,
             updated_at=timezone.now(),
         )
+
+
+def mark_waiting(case_study, language):
+    """The PDF of ``language`` waits for a render (one already under way stays as it is)."""
+    pdf, _created = CaseStudyPDF.objects.get_or_create(case_study=case_study, language=language)
+    if not pdf.in_progress():
+        CaseStudyPDF.objects.filter(pk=pdf.pk).update(
+            state=CaseStudyPDF.State.QUEUED, attempts=0, updated_at=timezone.now()
+        )
+
+
+def stale_renders(*, older_than):
+    """The renders that have waited too long (a lost message, a killed worker), as
+    (case study id, language) pairs to send again; each is stamped so it waits anew.
+    A render that did happen answers "unchanged", so sending twice costs little."""
+    stale = CaseStudyPDF.objects.filter(
+        state__in=[CaseStudyPDF.State.QUEUED, CaseStudyPDF.State.RENDERING],
+        updated_at__lt=timezone.now() - older_than,
+    )
+    pairs = list(stale.values_list("case_study_id", "language"))
+    for case_study_id, language in pairs:
+        CaseStudyPDF.objects.filter(case_study_id=case_study_id, language=language).update(
+            updated_at=timezone.now()
+        )
+    return pairs
+
+
+def outdated_live_pdfs():
+    """Ready PDFs of public case studies with related pilots whose print, made now, differs
+    from the one the stored file was made from (a new KPI reading, a corrected target, a
+    pilot gone private): each is marked waiting and returned as (case study id, language).
+
+    The decision is ``render_if_changed``'s own content hash, so whatever changed a pilot
+    (its pages, the admin, a bulk correction) is seen, and procurement needs to know nothing
+    of case studies. A PDF waiting or failed is left to its render or to staff."""
+    live = CaseStudy.objects.public().filter(related_pilots__isnull=False)
+    pdfs = CaseStudyPDF.objects.filter(
+        case_study__in=live, state=CaseStudyPDF.State.READY
+    ).select_related("case_study__city", "case_study__cohort")
+    outdated = []
+    for pdf in pdfs:
+        if content_hash(print_html(pdf.case_study, pdf.language)) == pdf.content_hash:
+            continue
+        # Conditional: a save that queued a render meanwhile keeps its own.
+        marked = CaseStudyPDF.objects.filter(pk=pdf.pk, state=CaseStudyPDF.State.READY).update(
+            state=CaseStudyPDF.State.QUEUED, attempts=0, updated_at=timezone.now()
+        )
+        if marked:
+            outdated.append((pdf.case_study_id, pdf.language))
+    return outdated
 
 
 def render_language_for(case_study, requested):

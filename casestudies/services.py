@@ -7,7 +7,6 @@ render after the transaction commits.
 """
 
 import uuid
-from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Max
@@ -20,7 +19,8 @@ from resilience_portal.permissions import is_programme_staff
 from resilience_portal.refusals import Refused
 from resilience_portal.transitions import locked, transition
 
-from .models import CaseStudy, CaseStudyPDF, CaseStudyTranslation, CaseStudyVersion
+from . import pdf, tasks
+from .models import CaseStudy, CaseStudyTranslation, CaseStudyVersion
 
 CONTENT_FIELDS = (
     "city",
@@ -75,7 +75,9 @@ def _store_hero_image(case_study, upload, *, by):
     case_study.hero_uploaded_by = by
 
 
-def create_case_study(*, by, hero_image=None, related_challenges=(), slug=None, **fields):
+def create_case_study(
+    *, by, hero_image=None, related_challenges=(), related_pilots=(), slug=None, **fields
+):
     """A new draft written by ``by``; its first version is kept."""
     _require_staff(by)
     with transaction.atomic():
@@ -86,12 +88,15 @@ def create_case_study(*, by, hero_image=None, related_challenges=(), slug=None, 
         case_study.save()
         case_study.authors.add(by)
         case_study.related_challenges.set(related_challenges)
+        case_study.related_pilots.set(related_pilots)
         _keep_version(case_study, language=case_study.language, by=by, text=case_study)
         audit.record(case_study, "case_study.created", actor=by)
     return case_study
 
 
-def save_case_study(case_study, *, by, hero_image=None, related_challenges=None, **changes):
+def save_case_study(
+    case_study, *, by, hero_image=None, related_challenges=None, related_pilots=None, **changes
+):
     """Save an edit: a new version, the editor among the authors, fresh PDFs if public."""
     _require_staff(by)
     unknown = set(changes) - set(CONTENT_FIELDS)
@@ -108,6 +113,8 @@ def save_case_study(case_study, *, by, hero_image=None, related_challenges=None,
         row.authors.add(by)
         if related_challenges is not None:
             row.related_challenges.set(related_challenges)
+        if related_pilots is not None:
+            row.related_pilots.set(related_pilots)
         version = _keep_version(row, language=row.language, by=by, text=row)
         audit.record(row, "case_study.saved", actor=by, version=version.number)
         if row.is_public():
@@ -234,37 +241,11 @@ def restore(case_study, *, by):
 def request_pdfs(case_study, languages=None):
     """Mark the PDFs of ``languages`` (default: every one it is readable in) as waiting, and
     queue their renders after commit. The render itself skips unchanged content."""
-    from .tasks import render_case_study_pdf
-
-    languages = languages or case_study.languages()
-    for language in languages:
-        pdf, _created = CaseStudyPDF.objects.get_or_create(case_study=case_study, language=language)
-        if not pdf.in_progress():
-            CaseStudyPDF.objects.filter(pk=pdf.pk).update(
-                state=CaseStudyPDF.State.QUEUED, attempts=0, updated_at=timezone.now()
-            )
+    for language in languages or case_study.languages():
+        pdf.mark_waiting(case_study, language)
         # Robust: the case study is saved; a broker outage must not turn that into an error
         # page. The beat's requeue_stale_pdfs sends the render again later.
         transaction.on_commit(
-            lambda language=language: render_case_study_pdf.delay(case_study.pk, language),
+            lambda language=language: tasks.render_case_study_pdf.delay(case_study.pk, language),
             robust=True,
         )
-
-
-def requeue_stale_pdfs(*, older_than=timedelta(minutes=10)):
-    """Send again the renders that have waited too long (a lost message, a killed worker).
-    A render that did happen answers "unchanged", so sending twice costs little."""
-    from .tasks import render_case_study_pdf
-
-    stale = CaseStudyPDF.objects.filter(
-        state__in=[CaseStudyPDF.State.QUEUED, CaseStudyPDF.State.RENDERING],
-        updated_at__lt=timezone.now() - older_than,
-    )
-    count = 0
-    for case_study_id, language in stale.values_list("case_study_id", "language"):
-        CaseStudyPDF.objects.filter(case_study_id=case_study_id, language=language).update(
-            updated_at=timezone.now()
-        )
-        render_case_study_pdf.delay(case_study_id, language)
-        count += 1
-    return count

@@ -1,8 +1,12 @@
-"""Case-study rendering tasks: thin and idempotent (an unchanged case study is not rendered)."""
+"""Case-study rendering tasks: thin and idempotent (an unchanged case study is not rendered).
+
+They call the work in :mod:`casestudies.pdf` and never the services, which queue them."""
+
+from datetime import timedelta
 
 from celery import shared_task
 
-from . import pdf, services
+from . import pdf
 
 RETRY_DELAYS = (30, 120)
 
@@ -28,6 +32,19 @@ def render_case_study_pdf(self, case_study_id, language):
 
 
 @shared_task
-def requeue_stale_pdfs():
+def requeue_stale_pdfs(older_than_seconds=600):
     """Beat, every five minutes: renders whose message was lost are sent again."""
-    return services.requeue_stale_pdfs()
+    pairs = pdf.stale_renders(older_than=timedelta(seconds=older_than_seconds))
+    for case_study_id, language in pairs:
+        render_case_study_pdf.delay(case_study_id, language)
+    return len(pairs)
+
+
+@shared_task
+def refresh_live_pdfs():
+    """Beat, every five minutes: a PDF prints its pilots' KPIs as they were when it was
+    rendered; once a new reading makes the print differ from it, it renders again."""
+    pairs = pdf.outdated_live_pdfs()
+    for case_study_id, language in pairs:
+        render_case_study_pdf.delay(case_study_id, language)
+    return len(pairs)

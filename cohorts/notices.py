@@ -15,9 +15,8 @@ def tell_officials(application, template_prefix):
     for official in application.officials():
         mail.send_templated(
             template_prefix,
-            to=official.email,
+            to=official,
             context={"application": application, "name": official, "site_url": settings.SITE_URL},
-            language=official.language,
         )
 
 
@@ -27,7 +26,7 @@ def tell_requester(membership, template_prefix):
     site = settings.SITE_URL.rstrip("/")
     mail.send_templated(
         template_prefix,
-        to=person.email,
+        to=person,
         context={
             "membership": membership,
             "city": membership.city,
@@ -35,14 +34,13 @@ def tell_requester(membership, template_prefix):
             "link": site + membership.city.get_absolute_url(),
             "register_link": site + reverse("cohorts:city_register"),
         },
-        language=person.language,
     )
 
 
 def send_invitation(invitation, *, inviter):
     mail.send_templated(
         "cohorts_invitation",
-        to=invitation.email,
+        to=mail.addressee(invitation.email, introduced_by=inviter),
         context={
             "invitation": invitation,
             "inviter": inviter,

@@ -195,19 +195,42 @@ def start_application(*, cohort, city, by, now=None):
     return application
 
 
-def save_draft(application, *, by, changed=()):
-    """Save the answers this person changed; a colleague's answers saved meanwhile stay."""
+def save_draft(application, *, by, changed=(), loaded=None):
+    """Save the answers this person changed; a colleague's answers saved meanwhile stay.
+
+    ``loaded`` maps sections to the answers the page showed when it loaded. Given (by an
+    autosave), a changed section a colleague saved since then is left as the colleague saved
+    it; those sections are returned, so the person is told and keeps their own text.
+    """
     with locked(application) as row:
         # Read under lock: a colleague may have submitted or withdrawn since the page loaded.
         if not row.is_editable:
             raise Refused(_("Only a draft can be edited."))
         fields = [field for field in changed if field in CityApplication.DRAFT_FIELDS]
+        newer = [
+            field
+            for field in fields
+            if loaded is not None
+            and field in loaded
+            and _same_text(getattr(row, field)) != _same_text(loaded[field])
+        ]
+        if newer:
+            fields = [field for field in fields if field not in newer]
+            if not fields:
+                return newer
         if "leadership_letter" in fields:
             # The form set the new letter's scan status; it is held for others until clean.
             application.leadership_letter_uploaded_by = by
             fields += ["leadership_letter_scan_status", "leadership_letter_uploaded_by"]
         application.save(update_fields=[*fields, "updated_at"])
-        audit.record(application, "application.saved", actor=by, fields=sorted(changed))
+        written = sorted(field for field in changed if field not in newer)
+        audit.record(application, "application.saved", actor=by, fields=written)
+    return newer
+
+
+def _same_text(value):
+    # Browsers send line breaks as CRLF or LF depending on how a form is sent.
+    return (value or "").replace("\r\n", "\n").strip()
 
 
 def submit_application(application, *, by, now=None):

@@ -23,6 +23,11 @@ urlpatterns = [
     path("cohorts/applications/<int:pk>/", views.application_detail, name="application"),
     path("cohorts/applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path(
+        "cohorts/applications/<int:pk>/autosave/",
+        views.application_autosave,
+        name="application_autosave",
+    ),
+    path(
         "cohorts/applications/<int:pk>/withdraw/",
         views.application_withdraw,
         name="application_withdraw",

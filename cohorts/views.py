@@ -12,9 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from resilience_portal import audit, scanning
+from resilience_portal import audit, autosave, scanning
 from resilience_portal.permissions import (
     get_visible_or_404,
     is_programme_staff,
@@ -359,6 +360,34 @@ def application_edit(request, pk):
             "form": form,
             "accepting": application.cohort.accepts_applications(),
         },
+    )
+
+
+@require_POST
+@never_cache
+@login_required
+def application_autosave(request, pk):
+    """Save the sections an official typed into, as they type; never submits.
+
+    A section a colleague saved since the page loaded is refused, not overwritten.
+    """
+    application = _application_or_404(request, pk)
+    if not application.city.has_official(request.user):
+        raise Http404
+    form = ApplicationForm(request.POST, instance=application)
+    if not form.is_valid():
+        return autosave.invalid(request, form)
+    changed = [field for field, _label in CityApplication.SECTIONS if field in form.changed_data]
+    loaded = {field: request.POST.get(form[field].html_initial_name, "") for field in changed}
+    try:
+        newer = services.save_draft(application, by=request.user, changed=changed, loaded=loaded)
+    except Refused as refusal:
+        return autosave.refused(request, refusal)
+    saved = [field for field in changed if field not in newer]
+    return autosave.saved(
+        request,
+        loaded=[(form[field], getattr(application, field)) for field in saved],
+        kept=[form[field].label for field in newer],
     )
 
 

@@ -118,8 +118,7 @@ def _seat(challenge, user, *, by, via):
         audit.record(row, "panel.appointed", actor=by, evaluator=user.email, via=via)
         mail.send_templated(
             "evaluation_appointed",
-            to=user.email,
-            language=user.language,
+            to=user,
             context={
                 "challenge": row,
                 "link": _link(reverse("procurement:evaluation", kwargs={"slug": row.slug})),
@@ -140,7 +139,7 @@ def invite_expert(challenge, email, *, by):
         audit.record(row, "panel.invitation_sent", actor=by, email=email)
         mail.send_templated(
             "evaluation_invitation",
-            to=email,
+            to=mail.addressee(email, introduced_by=by),
             context={
                 "challenge": row,
                 "inviter": by,
@@ -267,8 +266,7 @@ def _tell_evaluator_scoring_open(seat, user):
     )
     mail.send_templated(
         "evaluation_scoring_open",
-        to=user.email,
-        language=user.language,
+        to=user,
         context={
             "challenge": seat.challenge,
             "proposals": list(proposals),
@@ -864,8 +862,7 @@ def _tell_bidders_of_award(award):
         for user in _members(proposal.sme_id):
             mail.send_templated(
                 "evaluation_award" if winner else "evaluation_debrief",
-                to=user.email,
-                language=user.language,
+                to=user,
                 context=context,
             )
 
@@ -897,8 +894,7 @@ def ask_standstill_question(proposal, *, by, question):
         if chair is not None:
             mail.send_templated(
                 "evaluation_standstill_question",
-                to=chair.user.email,
-                language=chair.user.language,
+                to=chair.user,
                 context={
                     "challenge": row.challenge,
                     "question": asked,
@@ -929,8 +925,7 @@ def answer_standstill_question(question, *, by, answer):
         for user in _members(row.proposal.sme_id):
             mail.send_templated(
                 "evaluation_standstill_answer",
-                to=user.email,
-                language=user.language,
+                to=user,
                 context={
                     "challenge": challenge,
                     "question": row,

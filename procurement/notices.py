@@ -16,9 +16,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import Q
-from django.utils import translation
 
-from resilience_portal.mail import is_suppressed, render
+from resilience_portal.mail import is_suppressed, language_of, render
 from smes.models import SME
 
 from .models import Amendment, Challenge, ChallengeNotice, Clarification, Proposal
@@ -156,12 +155,18 @@ def send(challenge, notice, *, object_id=None):
         batch = recipients[start : start + BATCH_SIZE]
         messages = []
         for user in batch:
-            language = user.language or settings.LANGUAGE_CODE
+            language = language_of(user)
             if language not in rendered:
-                with translation.override(language):
-                    rendered[language] = render(notice.template, {**context, "name": ""})
+                rendered[language] = render(
+                    notice.template, {**context, "name": ""}, language=language
+                )
             subject_line, body, html = rendered[language]
-            message = EmailMultiAlternatives(subject=subject_line, body=body, to=[user.email])
+            message = EmailMultiAlternatives(
+                subject=subject_line,
+                body=body,
+                to=[user.email],
+                headers={"Content-Language": language},
+            )
             if html:
                 message.attach_alternative(html, "text/html")
             messages.append(message)

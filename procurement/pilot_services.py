@@ -6,9 +6,7 @@ clock; ``flag_late_milestones`` only tells the city's officials, once per milest
 """
 
 import hashlib
-from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,6 +19,7 @@ from resilience_portal.formatting import format_day
 from resilience_portal.refusals import Refused
 from resilience_portal.transitions import locked, transition
 
+from . import kpi_charts
 from .models import (
     KPI,
     Evidence,
@@ -313,8 +312,7 @@ def flag_late_milestones(now=None):
             for user in _officials(pilot.challenge.city_id):
                 mail.send_templated(
                     "pilot_milestone_late",
-                    to=user.email,
-                    language=user.language,
+                    to=user,
                     context={
                         "pilot": pilot,
                         "milestone": milestone,
@@ -327,66 +325,12 @@ def flag_late_milestones(now=None):
 
 # --- the public page ---------------------------------------------------------------------------
 
-CHART_WIDTH = 320
-CHART_HEIGHT = 80
-
-
-@dataclass
-class KPIChart:
-    kpi: KPI
-    readings: list  # (date, value), oldest first
-    latest: Decimal | None
-    share: Decimal
-    points: str  # SVG polyline points of the readings over the pilot's dates
-    target_y: int
-    baseline_y: int
-
-    @property
-    def percent(self):
-        return int((self.share * 100).to_integral_value())
-
-    @property
-    def bar_width(self):
-        return int(self.share * CHART_WIDTH)
-
-
-def _chart(kpi, readings, pilot):
-    values = [value for _on, value in readings]
-    low = min([kpi.baseline, kpi.target, *values])
-    high = max([kpi.baseline, kpi.target, *values])
-    span_days = max((pilot.ends_on - pilot.starts_on).days, 1)
-
-    def y(value):
-        return int(CHART_HEIGHT - 4 - (Decimal(value) - low) / (high - low) * (CHART_HEIGHT - 8))
-
-    def x(on):
-        days = min(max((on - pilot.starts_on).days, 0), span_days)
-        return int(days / span_days * CHART_WIDTH)
-
-    points = [(x(pilot.starts_on), y(kpi.baseline))] + [(x(on), y(v)) for on, v in readings]
-    latest = values[-1] if values else None
-    return KPIChart(
-        kpi=kpi,
-        readings=readings,
-        latest=latest,
-        share=kpi.progress(latest),
-        points=" ".join(f"{px},{py}" for px, py in points),
-        target_y=y(kpi.target),
-        baseline_y=y(kpi.baseline),
-    )
-
 
 def pilot_page(pilot):
     """Everything the public page shows, in a fixed number of queries whatever the pilot's size."""
     today = pilot.today()
     kpis = list(pilot.kpis.all())
-    per_kpi = {kpi.pk: [] for kpi in kpis}
-    for kpi_id, on, value in (
-        KPIReading.objects.filter(update__pilot=pilot)
-        .values_list("kpi_id", "update__reported_on", "value")
-        .order_by("update__reported_on", "update_id")
-    ):
-        per_kpi[kpi_id].append((on, value))
+    per_kpi = kpi_charts.readings_of(kpis)
     updates = list(
         ProgressUpdate.objects.filter(pilot=pilot).prefetch_related("readings__kpi", "evidence")
     )
@@ -394,11 +338,9 @@ def pilot_page(pilot):
     return {
         "pilot": pilot,
         "today": today,
-        "charts": [_chart(kpi, per_kpi[kpi.pk], pilot) for kpi in kpis],
+        "charts": [kpi_charts.chart(kpi, per_kpi[kpi.pk], pilot) for kpi in kpis],
         "milestones": milestones,
         "late_count": sum(1 for _m, code, _label in milestones if code == Milestone.LATE),
         "updates": updates,
         "payments": list(pilot.payments.all()),
-        "chart_width": CHART_WIDTH,
-        "chart_height": CHART_HEIGHT,
     }

@@ -49,17 +49,13 @@ def _officials(challenge):
     )
 
 
-def _emails(users):
-    return sorted({user.email for user in users})
-
-
 def tell_staff_challenge_pending(challenge):
     User = get_user_model()
     staff = User.objects.filter(is_staff=True, is_active=True, groups__name=PROGRAMME_STAFF_GROUP)
     if staff.exists():
         send_templated(
             "challenge_pending",
-            to=_emails(staff),
+            to=list(staff),
             context={
                 "challenge": challenge,
                 "link": notices.site_link(challenge.get_absolute_url()),
@@ -72,7 +68,7 @@ def tell_officials_sent_back(challenge):
     if officials.exists():
         send_templated(
             "challenge_sent_back",
-            to=_emails(officials),
+            to=list(officials),
             context={
                 "challenge": challenge,
                 "link": notices.site_link(challenge.get_absolute_url()),
@@ -86,7 +82,7 @@ def tell_officials_question_asked(clarification):
         # The asker's identity stays out of the e-mail, as it does on the page.
         send_templated(
             "challenge_question_asked",
-            to=_emails(officials),
+            to=list(officials),
             context={
                 "challenge": clarification.challenge,
                 "link": notices.site_link(clarification.challenge.get_absolute_url()),
@@ -122,7 +118,7 @@ def send_receipt(version):
     proposal = version.proposal
     send_templated(
         "proposal_receipt",
-        to=_emails(_members(proposal)),
+        to=list(_members(proposal)),
         context={
             "proposal": proposal,
             "challenge": proposal.challenge,
@@ -138,7 +134,7 @@ def send_receipt(version):
 def send_withdrawal_notice(proposal):
     send_templated(
         "proposal_withdrawn",
-        to=_emails(_members(proposal)),
+        to=list(_members(proposal)),
         context={
             "proposal": proposal,
             "challenge": proposal.challenge,
@@ -157,6 +153,34 @@ def send_withdrawal_notice(proposal):
 def _official_or_staff(row, by, message):
     if not (row.is_official(by) or is_programme_staff(by)):
         raise Refused(message)
+
+
+def autosave_challenge(form, *, by, seen):
+    """Save a challenge draft's own fields as the official types; never its state.
+
+    ``seen`` is the draft's ``updated_at`` when the page loaded: the officials of a city
+    share one draft, and a colleague's newer save is never overwritten. The criteria are
+    left to the Save button, whose form knows which rows exist.
+    """
+    challenge = form.instance
+    with locked(challenge) as row:
+        if not row.can_edit(by):
+            raise Refused(_("Only a draft can be edited; a published challenge is amended."))
+        if seen != row.updated_at.isoformat():
+            raise Refused(
+                _(
+                    "A colleague saved this challenge after you opened it, so your changes are "
+                    "not saved yet. They are kept in this browser; reload the page to see "
+                    "your colleague's version."
+                )
+            )
+        # Fields the form does not show stay as the locked row has them.
+        for field in row._meta.concrete_fields:
+            if field.name not in form.fields:
+                setattr(challenge, field.attname, getattr(row, field.attname))
+        form.save()
+        audit.record(challenge, "challenge.edited", actor=by)
+    return challenge
 
 
 def submit_for_approval(challenge, *, by):
@@ -354,13 +378,16 @@ def _changing(proposal, by):
         setattr(proposal, field.attname, getattr(row, field.attname))
 
 
-def save_proposal_answers(proposal, *, by, seen=None, **values):
+def save_proposal_answers(proposal, *, by, seen=None, draft_only=False, **values):
     """Save edits; a submitted proposal is resubmitted at once with a new receipt.
 
     ``seen`` is the ``edit_mark`` of the version the editor started from: several
     members share one draft, and a colleague's newer save is never overwritten blind.
+    ``draft_only`` (an autosave) refuses anything but a draft, so it never resubmits.
     """
     with _changing(proposal, by) as (row, now):
+        if draft_only and row.status != Proposal.Status.DRAFT:
+            raise Refused(_("Only a draft is saved as you type; save this proposal yourself."))
         if seen is not None and seen != row.edit_mark:
             raise Refused(
                 _(

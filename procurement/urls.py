@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import challenge, evaluation, ocds, pilot, proposal
+from .views import autosave, challenge, evaluation, ocds, pilot, proposal
 
 app_name = "procurement"
 
@@ -10,6 +10,9 @@ urlpatterns: list = [
     path("challenges/new/", challenge.challenge_create, name="challenge_create"),
     path("challenges/<slug:slug>/", challenge.challenge_detail, name="challenge_detail"),
     path("challenges/<slug:slug>/edit/", challenge.challenge_edit, name="challenge_edit"),
+    path(
+        "challenges/<slug:slug>/autosave/", autosave.challenge_autosave, name="challenge_autosave"
+    ),
     path("challenges/<slug:slug>/submit/", challenge.challenge_submit, name="challenge_submit"),
     path("challenges/<slug:slug>/approve/", challenge.challenge_approve, name="challenge_approve"),
     path(
@@ -49,6 +52,7 @@ urlpatterns: list = [
     path("challenges/<slug:slug>/propose/", proposal.proposal_start, name="proposal_start"),
     path("proposals/<int:pk>/", proposal.proposal_detail, name="proposal_detail"),
     path("proposals/<int:pk>/edit/", proposal.proposal_edit, name="proposal_edit"),
+    path("proposals/<int:pk>/autosave/", autosave.proposal_autosave, name="proposal_autosave"),
     path("proposals/<int:pk>/submit/", proposal.proposal_submit, name="proposal_submit"),
     path("proposals/<int:pk>/withdraw/", proposal.proposal_withdraw, name="proposal_withdraw"),
     path("proposals/<int:pk>/confirm/", proposal.proposal_confirm, name="proposal_confirm"),

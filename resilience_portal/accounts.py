@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -34,9 +35,11 @@ class AccountAdapter(DefaultAccountAdapter):
         site = SimpleNamespace(
             name=_("Resilience Portal"), domain=urlsplit(settings.SITE_URL).netloc
         )
-        message = self.render_mail(
-            template_prefix, email, {"email": email, "current_site": site, **context}
-        )
+        language = self.recipient_language(email, context)
+        with translation.override(language):
+            message = self.render_mail(
+                template_prefix, email, {"email": email, "current_site": site, **context}
+            )
         html = None
         if isinstance(message, EmailMultiAlternatives):
             html = next(
@@ -55,7 +58,23 @@ class AccountAdapter(DefaultAccountAdapter):
             to=message.to,
             headers=dict(message.extra_headers),
             from_email=message.from_email,
+            language=language,
         )
+
+    def format_email_subject(self, subject):
+        # The portal's name in the reader's language, not a fixed English prefix.
+        return f"[{_('Resilience Portal')}] {subject}"
+
+    def recipient_language(self, email, context):
+        """An account's holder reads in the account's language, whoever asked (a password
+        reset, a confirmation). For an address with no account the only reader to go by is
+        the person who typed it, so their page's language is kept."""
+        user = context.get("user")
+        if not getattr(user, "pk", None):
+            user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is not None:
+            return mail.language_of(user)
+        return translation.get_language() or settings.LANGUAGE_CODE
 
     def save_user(self, request, user, form, commit=True):
         # A language picked before signing up is the account's language from the start.

@@ -7,7 +7,14 @@ class PortalConfig(AppConfig):
     verbose_name = _("Resilience Portal")
 
     def ready(self):
+        from django.db.models import fields
+
         from . import checks  # noqa: F401  (registers the deploy checks)
+        from .forms import EMPTY_CHOICE
+
+        # One translated placeholder for every empty choice, instead of Django's
+        # "- Select an option -" in some lists and "---------" in others.
+        fields.BLANK_CHOICE_LABEL = EMPTY_CHOICE
         from .dashboard import register_panel
         from .permissions import Role
 

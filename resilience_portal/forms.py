@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from .models import User
 from .text import NameField
 
+# The first, empty entry of every list to choose from, in every form: Django's model and
+# form fields take it from ``BLANK_CHOICE_LABEL`` (set in ``PortalConfig.ready``), the
+# portal's own choice lists name it.
+EMPTY_CHOICE = _("Choose…")
+
 # The width of every e-mail column (RFC 5321's path limit, Django's EmailField default).
 EMAIL_MAX_LENGTH = 254
 

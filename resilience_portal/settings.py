@@ -136,7 +136,6 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Resilience Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str(
     "ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if DEBUG else "https"
 )
@@ -253,6 +252,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "casestudies.tasks.requeue_stale_pdfs",
         "schedule": 300.0,
     },
+    # Case studies: a PDF whose related pilots reported new KPI readings renders again.
+    "refresh-live-case-study-pdfs": {
+        "task": "casestudies.tasks.refresh_live_pdfs",
+        "schedule": 300.0,
+    },
     # Newsletter: start scheduled issues that are due, resume sends whose worker was lost.
     "newsletter-tick": {"task": "casestudies.newsletter_tasks.newsletter_tick", "schedule": 60.0},
 }
@@ -261,6 +265,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 # claimed by a worker that shows no sign of life is left before it is recovered.
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=100)
 NEWSLETTER_CLAIM_LEASE = env.int("NEWSLETTER_CLAIM_LEASE", default=300)
+# Batches a newsletter job sends side by side, each over its own SMTP and database connection
+# (a message mostly waits for the servers' answers). SQLite takes one writer at a time.
+NEWSLETTER_SENDERS = env.int(
+    "NEWSLETTER_SENDERS", default=1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 4
+)
 
 # Virus scanning of uploads by clamd: a unix socket, or a host and port when CLAMD_HOST is set.
 # Off only where DEBUG is on (``make run`` has no clamd); off means files are not scanned.

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City
-from resilience_portal.forms import EmailAddressField, ModelMultipleIdChoiceField
+from resilience_portal.forms import EMPTY_CHOICE, EmailAddressField, ModelMultipleIdChoiceField
 from resilience_portal.text import NameField
 from resilience_portal.uploads import CERTIFICATE_KINDS, DOCUMENT_KINDS, UploadField
 
@@ -42,7 +42,7 @@ class SectorChoiceField(ModelMultipleIdChoiceField):
 
 
 class SMEProfileForm(forms.ModelForm):
-    country = forms.ChoiceField(label=_("Country"), choices=[("", "---------"), *COUNTRIES])
+    country = forms.ChoiceField(label=_("Country"), choices=[("", EMPTY_CHOICE), *COUNTRIES])
     sectors = SectorChoiceField(
         label=_("Sectors"),
         queryset=Sector.objects.all(),

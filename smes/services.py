@@ -94,12 +94,9 @@ def invite_member(sme, email, *, by):
         raise Refused(_("%(email)s is already a member.") % {"email": email}, field="email")
     invitation = SMEInvitation.objects.create(sme=sme, email=email, invited_by=by)
     audit.record(sme, "sme.member_invited", actor=by, email=email)
-    # Someone who already has an account reads it in their own language.
-    invitee = User.objects.filter(email__iexact=email).only("language").first()
     mail.send_templated(
         "sme_invitation",
-        to=email,
-        language=invitee.language if invitee else None,
+        to=mail.addressee(email, introduced_by=by),
         context={
             "sme": sme,
             "inviter": by,
@@ -247,9 +244,8 @@ def tell_members_of_decision(sme):
     for member in [m.user for m in sme.memberships.select_related("user")]:
         mail.send_templated(
             template,
-            to=member.email,
+            to=member,
             context={"sme": sme, "name": member.full_name, "link": _link(sme.get_absolute_url())},
-            language=member.language,
         )
 
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City, Cohort
-from procurement.models import Challenge, CoBenefit
+from procurement import kpi_charts
+from procurement.models import Challenge, CoBenefit, Pilot
 from resilience_portal import scanning
 from resilience_portal.permissions import is_programme_staff
 
@@ -97,8 +98,10 @@ class CaseStudy(models.Model):
     related_challenges = models.ManyToManyField(
         Challenge, verbose_name=_("related challenges"), related_name="case_studies", blank=True
     )
-    # Related pilots: when procurement has a Pilot model, a ``related_pilots`` many-to-many
-    # goes here and :meth:`live_figures` reads their KPIs (baseline, target, latest reading).
+    # Their KPIs (baseline, target, latest reading) are read live: see :meth:`live_figures`.
+    related_pilots = models.ManyToManyField(
+        Pilot, verbose_name=_("related pilots"), related_name="case_studies", blank=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -198,8 +201,13 @@ class CaseStudy(models.Model):
         return [labels.get(code, code) for code in self.themes]
 
     def live_figures(self):
-        """Key figures read live from related pilots' KPIs; empty until pilots exist."""
-        return []
+        """The related pilots' KPIs (baseline, target, latest reading) as key figures with
+        charts, read from the pilots now: [(pilot, [chart, …]), …], in two queries.
+
+        Only pilots of public challenges count, whoever reads: the page and its PDF are
+        public documents and show everyone the same (as the related challenges do)."""
+        pilots = self.related_pilots.filter(challenge__in=Challenge.objects.public())
+        return kpi_charts.charts_of_pilots(pilots)
 
 
 class CaseStudyTranslation(models.Model):

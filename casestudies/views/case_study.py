@@ -89,6 +89,7 @@ def case_study_detail(request, slug):
         "body_html": body_html(case_study, text),
         "summary_html": markdown.render(text.summary),
         "challenges": case_study.related_challenges.public().select_related("city"),
+        "live_figures": case_study.live_figures(),
         "other_languages": [
             (code, LANGUAGE_NAMES[code]) for code in case_study.languages() if code != language
         ],
@@ -170,6 +171,7 @@ def case_study_create(request):
                 by=request.user,
                 hero_image=form.cleaned_data.get("hero_upload"),
                 related_challenges=form.cleaned_data["related_challenges"],
+                related_pilots=form.cleaned_data["related_pilots"],
                 **form.content(),
             )
         except Refused as refusal:
@@ -191,6 +193,7 @@ def case_study_edit(request, slug):
                 by=request.user,
                 hero_image=form.cleaned_data.get("hero_upload"),
                 related_challenges=form.cleaned_data["related_challenges"],
+                related_pilots=form.cleaned_data["related_pilots"],
                 **form.content(),
             )
         except Refused as refusal:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from resilience_portal.mail import send_templated
+from resilience_portal import mail
 from resilience_portal.permissions import is_programme_staff
 from resilience_portal.refusals import Refused
 
@@ -17,7 +17,7 @@ def link(path):
 
 
 def language_of(user):
-    return user.language or settings.LANGUAGE_CODE
+    return mail.language_of(user)
 
 
 def session_context(session, user):
@@ -35,7 +35,7 @@ def session_context(session, user):
 
 
 def tell(template, user, context, **options):
-    send_templated(template, to=user.email, context=context, language=language_of(user), **options)
+    mail.send_templated(template, to=user, context=context, **options)
 
 
 def require_staff(user):

@@ -9,6 +9,7 @@ import hashlib
 import json
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -42,9 +43,9 @@ class ProposalQuerySet(models.QuerySet):
         unsealed = Q(status__in=Proposal.SUBMITTED_STATUSES) & Q(
             challenge__in=Challenge.objects.unsealed()
         )
-        from .evaluation import ConflictDeclaration
-
-        seats = ConflictDeclaration.objects.filter(
+        # By name, as a string foreign key would: the evaluation models build on proposals.
+        declarations = apps.get_model("procurement", "ConflictDeclaration")
+        seats = declarations.objects.filter(
             seat__user=user, seat__challenge=OuterRef("challenge"), sme=OuterRef("sme")
         )
         if is_programme_staff(user):
@@ -177,6 +178,11 @@ class Proposal(models.Model):
     @property
     def edit_mark(self):
         return self.updated_at.isoformat() if self.updated_at else ""
+
+    @property
+    def autosaves(self):
+        """Saved as the member types: only a draft, since saving a submitted one resubmits it."""
+        return self.status == self.Status.DRAFT
 
     def is_sealed(self, now=None):
         """True while no reader but the SME may see the content (and always for unsent drafts)."""

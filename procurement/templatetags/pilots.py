@@ -1,4 +1,5 @@
-"""Template tags that show pilots on pages owned by other views (challenge and city pages)."""
+"""Template tags that show pilots on pages owned by other views (challenge, city and case
+study pages, and the case-study PDF), and a KPI's chart as inline SVG wherever it is shown."""
 
 from django import template
 
@@ -39,3 +40,10 @@ def pilot_on_challenge(context, challenge):
 def pilots_of_city(city):
     pilots = Pilot.objects.filter(challenge__city=city).select_related("challenge", "sme")
     return {"pilots": pilots}
+
+
+@register.inclusion_tag("procurement/pilot/_kpi_chart.html")
+def kpi_chart(chart):
+    """A KPI's baseline, target and readings as inline SVG (see ``procurement.kpi_charts``):
+    drawn alike by browsers and by the PDF renderer, with no script and no file to fetch."""
+    return {"chart": chart}

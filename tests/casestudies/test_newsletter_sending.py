@@ -10,8 +10,10 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.test import Client
 from django.utils import timezone
 
+from casestudies import newsletter_sending as sending
 from casestudies import newsletter_services as services
 from casestudies.models import Delivery, NewsletterIssue
+from casestudies.newsletter_tasks import send_newsletter
 from resilience_portal.models import AuditEntry
 from resilience_portal.refusals import Refused
 from tests.factories import (
@@ -75,7 +77,7 @@ def test_an_issue_goes_once_to_each_confirmed_subscriber_and_to_nobody_else(
     assert issue.progress() | {} == {
         "sent": 3, "failed": 0, "skipped": 0, "remaining": 0, "total": 3, "done": 3
     }  # fmt: skip
-    assert services.send_batches(issue.pk) == "done"  # running again sends nothing
+    assert sending.send_batches(issue.pk) == "done"  # running again sends nothing
     assert len(mail.outbox) == 3
 
 
@@ -167,11 +169,11 @@ def test_an_unsubscribe_is_honoured_by_the_next_batch(
     first, second, third, fourth = SubscriberFactory.create_batch(4)
     with django_capture_on_commit_callbacks(execute=False):
         services.send_issue_now(issue, by=staff)
-    services.send_claimed(issue, services.claim_batch(issue))
+    sending.send_claimed(issue, sending.claim_batch(issue))
     assert recipients() == sorted([first.email, second.email])
 
     services.unsubscribe(fourth, how="page")
-    services.send_batches(issue.pk)
+    sending.send_batches(issue.pk)
 
     assert recipients() == sorted([first.email, second.email, third.email])
     assert Delivery.objects.get(subscriber=fourth).status == Delivery.Status.SKIPPED
@@ -186,10 +188,10 @@ def test_a_subscriber_bounced_during_sending_is_not_sent_to(
     first, second = SubscriberFactory.create_batch(2)
     with django_capture_on_commit_callbacks(execute=False):
         services.send_issue_now(issue, by=staff)
-    services.send_claimed(issue, services.claim_batch(issue))
+    sending.send_claimed(issue, sending.claim_batch(issue))
 
     services.mark_bounced(second, by=staff)
-    services.send_batches(issue.pk)
+    sending.send_batches(issue.pk)
 
     assert recipients() == [first.email]
 
@@ -212,14 +214,14 @@ def test_a_batch_lost_with_its_worker_is_recovered_after_the_lease_and_nobody_ge
     settings.NEWSLETTER_CLAIM_LEASE = 60
     subscribers = SubscriberFactory.create_batch(4)
     _start_without_worker(issue, staff, django_capture_on_commit_callbacks)
-    claim = services.claim_batch(issue)
+    claim = sending.claim_batch(issue)
     # The worker died while handing the first row of its batch to the mail server.
     handed_over = Delivery.objects.filter(claim=claim).order_by("pk").first()
     Delivery.objects.filter(pk=handed_over.pk).update(attempted_at=timezone.now())
     _age_claim(claim, seconds=61)
 
-    assert services.recover_lost_claims(issue) == (2, 1)
-    services.send_batches(issue.pk)
+    assert sending.recover_lost_claims(issue) == (2, 1)
+    sending.send_batches(issue.pk)
 
     assert recipients() == sorted(s.email for s in subscribers if s != handed_over.subscriber)
     handed_over.refresh_from_db()
@@ -235,13 +237,13 @@ def test_a_batch_whose_worker_is_alive_is_not_recovered(
     settings.NEWSLETTER_CLAIM_LEASE = 60
     SubscriberFactory.create_batch(3)
     _start_without_worker(issue, staff, django_capture_on_commit_callbacks)
-    claim = services.claim_batch(issue)
+    claim = sending.claim_batch(issue)
     _age_claim(claim, seconds=61)
     # …but the worker is still handing messages over, one a moment ago.
     first = Delivery.objects.filter(claim=claim).order_by("pk").first()
     Delivery.objects.filter(pk=first.pk).update(attempted_at=timezone.now())
 
-    assert services.recover_lost_claims(issue) == (0, 0)
+    assert sending.recover_lost_claims(issue) == (0, 0)
     assert Delivery.objects.filter(claim=claim, status="sending").count() == 3
 
 
@@ -250,10 +252,10 @@ def test_a_slow_worker_does_not_send_rows_recovered_from_it(
 ):
     SubscriberFactory.create_batch(2)
     _start_without_worker(issue, staff, django_capture_on_commit_callbacks)
-    claim = services.claim_batch(issue)
+    claim = sending.claim_batch(issue)
     Delivery.objects.filter(claim=claim).update(status="pending", claim="", claimed_at=None)
 
-    assert services.send_claimed(issue, claim) == (0, 0)
+    assert sending.send_claimed(issue, claim) == (0, 0)
     assert mail.outbox == []
 
 
@@ -263,10 +265,10 @@ def test_pause_stops_at_the_next_batch_and_resume_sends_the_rest_once(
     settings.NEWSLETTER_BATCH_SIZE = 1
     SubscriberFactory.create_batch(3)
     _start_without_worker(issue, staff, django_capture_on_commit_callbacks)
-    services.send_claimed(issue, services.claim_batch(issue))
+    sending.send_claimed(issue, sending.claim_batch(issue))
 
     services.pause_issue(issue, by=staff)
-    assert services.send_batches(issue.pk) == "paused"
+    assert sending.send_batches(issue.pk) == "paused"
     assert len(mail.outbox) == 1
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -295,9 +297,14 @@ def test_a_scheduled_issue_starts_when_due_and_not_before(
     SubscriberFactory()
     services.schedule_issue(issue, by=staff, when=timezone.now() + timedelta(hours=1))
 
-    assert services.start_due_issues() == 0
+    assert sending.start_due_issues(queue=send_newsletter.delay) == 0
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.start_due_issues(now=timezone.now() + timedelta(hours=2)) == 1
+        assert (
+            sending.start_due_issues(
+                queue=send_newsletter.delay, now=timezone.now() + timedelta(hours=2)
+            )
+            == 1
+        )
 
     issue.refresh_from_db()
     assert issue.status == NewsletterIssue.Status.SENT
@@ -342,3 +349,41 @@ def test_every_change_of_an_issue_status_is_in_the_audit_trail(
         "newsletter.issue_resumed",
         "newsletter.issue_sent",
     ]
+
+
+@pytest.mark.parametrize("language", ["en", "th"])
+def test_each_copy_made_from_the_encoded_issue_reads_as_the_message_built_for_its_reader(
+    issue, language
+):
+    """Each language's message is encoded once and copied as bytes per subscriber: a mail
+    program must read in the copy what the e-mail library would have written for them."""
+    from casestudies import newsletter_messages
+
+    NewsletterIssueTranslationFactory(issue=issue, language="th")
+    PublishedCaseStudyFactory(title="Semarang keeps its market dry").newsletter_issues.add(issue)
+    subscriber = SubscriberFactory(language=language)
+    encoded = newsletter_messages.EncodedIssue(newsletter_messages.render_issue(issue, language))
+    assert encoded.raw is not None, "this language's message could not be copied as bytes"
+    unsubscribe, manage = newsletter_messages.PersonalLinks().of(subscriber.pk)
+    assert unsubscribe.endswith(subscriber.get_unsubscribe_url())
+    assert manage.endswith(subscriber.get_manage_url())
+
+    message = encoded.message(to=subscriber.email, unsubscribe=unsubscribe, manage=manage)
+    copied = email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
+    message.encoded = None
+    built = email.message_from_bytes(
+        message.message(policy=email.policy.SMTP).as_bytes(), policy=email.policy.default
+    )
+
+    for header in ("From", "To", "Subject", "List-Unsubscribe", "List-Unsubscribe-Post"):
+        assert copied[header] == built[header], header
+    assert copied["To"] == subscriber.email
+    assert copied["List-Unsubscribe"] == f"<{unsubscribe}>"
+    for kind in ("plain", "html"):
+        text = copied.get_body((kind,)).get_content()
+        assert text == built.get_body((kind,)).get_content()
+        assert unsubscribe in text and "NEWSLETTER-" not in text
+    other = encoded.message(to="someone@example.org", unsubscribe=unsubscribe, manage=manage)
+    assert (
+        email.message_from_bytes(other.message().as_bytes())["Message-ID"] != copied["Message-ID"]
+    )

@@ -111,3 +111,57 @@ def test_a_worker_killed_mid_send_and_replaced_sends_everyone_exactly_once(queue
     assert (progress["sent"], progress["failed"], progress["remaining"]) == (SUBSCRIBERS - 1, 1, 0)
     in_doubt = Delivery.objects.select_related("subscriber").get(issue=issue, status="failed")
     assert sink.per_recipient[in_doubt.subscriber.email] == 1
+
+
+def test_batches_sent_side_by_side_keep_everyone_at_most_once_when_the_worker_is_killed(queue):
+    """Three senders in the worker, each a batch in flight when it dies: each may leave its
+    one message in doubt, recorded as failed; nobody gets two copies, nobody is forgotten."""
+    senders, subscribers, kill_at = 3, 60, 25
+    staff = StaffFactory()
+    receiving = {SubscriberFactory().email for _ in range(subscribers)}
+    issue = NewsletterIssueFactory()
+    env = {
+        "DATABASE_URL": database_url(),
+        "NEWSLETTER_BATCH_SIZE": str(BATCH),
+        "NEWSLETTER_CLAIM_LEASE": str(LEASE),
+        "NEWSLETTER_SENDERS": str(senders),
+    }
+    with SMTPSink() as sink:
+        env["EMAIL_URL"] = sink.url
+        first = start_worker(queue=queue, env=env)
+
+        def kill_the_worker(number):
+            if number == kill_at:
+                os.kill(first.pid, 9)
+
+        sink.on_message = kill_the_worker
+        try:
+            services.send_issue_now(issue, by=staff)
+            assert wait_until(lambda: first.poll() is not None), "the worker was not killed"
+        finally:
+            kill(first)
+        before_restart = sink.count
+        assert before_restart < subscribers
+
+        second = start_worker(queue=queue, env=env)
+        try:
+            time.sleep(LEASE + 0.5)
+            newsletter_tick.delay()
+            assert wait_until(lambda: NewsletterIssue.objects.get(pk=issue.pk).status == "sent"), (
+                issue.progress()
+            )
+        finally:
+            stop(second)
+
+    assert max(sink.per_recipient.values()) == 1, "someone got the issue twice"
+    assert set(sink.per_recipient) <= receiving
+    progress = NewsletterIssue.objects.get(pk=issue.pk).progress()
+    assert progress["remaining"] == 0
+    assert progress["sent"] + progress["failed"] == subscribers
+    assert progress["failed"] <= senders, "only the messages in the senders' hands are in doubt"
+    for delivery in Delivery.objects.filter(issue=issue).select_related("subscriber"):
+        copies = sink.per_recipient[delivery.subscriber.email]
+        if delivery.status == "sent":
+            assert copies == 1, delivery.subscriber.email
+        else:
+            assert delivery.status == "failed" and copies <= 1

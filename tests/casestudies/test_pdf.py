@@ -2,7 +2,6 @@
 the storage API, rendered again only when its content changed, and fetches only our own files."""
 
 import subprocess
-from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
@@ -10,7 +9,7 @@ from django.urls import reverse
 
 from casestudies import pdf, services
 from casestudies.models import CaseStudyPDF
-from casestudies.tasks import render_case_study_pdf
+from casestudies.tasks import render_case_study_pdf, requeue_stale_pdfs
 from tests.factories import (
     CaseStudyFactory,
     CaseStudyTranslationFactory,
@@ -354,14 +353,14 @@ def test_someone_who_is_not_staff_cannot_upload_pictures(client):
 def test_a_render_waiting_too_long_is_sent_again(writer):
     case_study = PublishedCaseStudyFactory()
     CaseStudyPDF.objects.create(case_study=case_study, language="en", state="queued")
-    assert services.requeue_stale_pdfs(older_than=timedelta(0)) == 1
+    assert requeue_stale_pdfs(older_than_seconds=0) == 1
     assert stored_pdf(case_study).state == CaseStudyPDF.State.READY
 
 
 def test_a_render_just_queued_is_left_alone():
     case_study = PublishedCaseStudyFactory()
     CaseStudyPDF.objects.create(case_study=case_study, language="en", state="queued")
-    assert services.requeue_stale_pdfs() == 0
+    assert requeue_stale_pdfs() == 0
     assert stored_pdf(case_study).state == CaseStudyPDF.State.QUEUED
 
 

@@ -170,6 +170,7 @@ def route_parameters():
         ("cohorts:", ["city", "city_edit", "city_team"], cities),
         ("cohorts:", ["official_request_decide", "official_request_letter"], memberships),
         ("cohorts:", ["application", "application_edit", "application_withdraw"], applications),
+        ("cohorts:", ["application_autosave"], applications),
         (
             "cohorts:",
             ["application_letter", "application_review", "application_decide"],
@@ -178,6 +179,8 @@ def route_parameters():
         ("smes:", ["detail", "edit", "documents", "members"], smes),
         ("smes:", ["request_verification", "decide"], smes),
         ("procurement:", ["challenge_detail", "challenge_edit", "challenge_submit"], challenges),
+        ("procurement:", ["challenge_autosave"], challenges),
+        ("procurement:", ["proposal_autosave"], proposals),
         (
             "procurement:",
             ["challenge_approve", "challenge_send_back", "challenge_cancel"],
