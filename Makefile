@@ -82,8 +82,11 @@ checks: $(VENV)/.installed database
 		DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
+# The suite runs in one process per core (pytest-xdist); each has its own test database.
+PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+
 pytest: $(VENV)/.installed test-packages database messages
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest --numprocesses $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint checks pytest
 

@@ -7,9 +7,11 @@ class CasestudiesConfig(AppConfig):
     verbose_name = _("Case studies")
 
     def ready(self):
+        from resilience_portal import public_pages
         from resilience_portal.dashboard import register_panel
         from resilience_portal.permissions import Role
 
+        public_pages.track_app(self)
         from . import newsletter_tasks  # noqa: F401  (the worker finds the newsletter's tasks)
         from .dashboard import staff_panel
         from .newsletter_dashboard import staff_panel as newsletter_panel

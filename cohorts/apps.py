@@ -12,6 +12,12 @@ def official_panel(request):
         .order_by("-cohort__year", "city__name")
     )
     applied = {a.cohort_id for a in applications}
+    # A withdrawn application is taken back, answers kept, rather than started anew.
+    withdrawn = set(
+        CityApplication.objects.of_cities_of(request.user)
+        .filter(status=CityApplication.Status.WITHDRAWN)
+        .values_list("cohort_id", flat=True)
+    )
     now = _now()
     # Only cohorts one can apply to now: announced ones whose window has not opened yet wait.
     open_cohorts = [
@@ -21,6 +27,8 @@ def official_panel(request):
         )
         if cohort.pk not in applied
     ]
+    for cohort in open_cohorts:
+        cohort.withdrawn = cohort.pk in withdrawn
     return {
         "memberships": CityMembership.objects.verified()
         .filter(user=request.user)
@@ -68,21 +76,37 @@ def _now():
     return timezone.now()
 
 
+def next_public_deadline(now):
+    """Where a cohort page reads differently by the clock: applications open or close."""
+    from django.db.models import Min
+
+    from .models import Cohort
+
+    found = [
+        Cohort.objects.filter(**{f"{field}__gt": now}).aggregate(m=Min(field))["m"]
+        for field in ("applications_open", "applications_close")
+    ]
+    return min((m for m in found if m), default=None)
+
+
 class CohortsConfig(AppConfig):
     name = "cohorts"
     verbose_name = _("Cohorts")
 
     def ready(self):
+        from resilience_portal import public_pages
         from resilience_portal.dashboard import register_panel
         from resilience_portal.permissions import Role, register_role
 
+        public_pages.track_app(self)
+        public_pages.register_deadlines(next_public_deadline)
         from . import signals  # noqa: F401  (connects the receivers)
         from .models import CityMembership
 
         # Only a verified membership makes an official; a request awaiting review does not.
         register_role(
             Role.CITY_OFFICIAL,
-            lambda user: CityMembership.objects.verified().filter(user=user).exists(),
+            lambda user: CityMembership.objects.verified().filter(user=user),
         )
         register_panel(
             None,

@@ -182,6 +182,8 @@ def start_application(*, cohort, city, by, now=None):
     if not city.has_official(by):
         raise Refused(_("Only the city's officials can apply on its behalf."))
     existing = CityApplication.objects.filter(cohort=cohort, city=city).first()
+    if existing and existing.status == CityApplication.Status.WITHDRAWN:
+        return reopen_application(existing, by=by, now=now)
     if existing:
         return existing
     if not cohort.accepts_applications(now=now):
@@ -193,6 +195,29 @@ def start_application(*, cohort, city, by, now=None):
         if created:
             audit.record(application, "application.started", actor=by)
     return application
+
+
+def reopen_application(application, *, by, now=None):
+    """A withdrawn application becomes a draft again, answers kept, while the window is open.
+
+    One application per city per cohort: applying again means taking the withdrawn one back.
+    """
+
+    def window_open(row):
+        if not row.cohort.accepts_applications(now=now):
+            raise Refused(
+                _("The application was withdrawn and the window has closed; it cannot be reopened.")
+            )
+
+    return transition(
+        application,
+        to=CityApplication.Status.DRAFT,
+        allowed_from=[CityApplication.Status.WITHDRAWN],
+        action="application.reopened",
+        by=by,
+        check=window_open,
+        changes={"submitted_at": None, "updated_at": timezone.now()},
+    )
 
 
 def save_draft(application, *, by, changed=(), loaded=None):

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +15,13 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from resilience_portal import audit, autosave, scanning
+from resilience_portal import audit, autosave, history, scanning
 from resilience_portal.permissions import (
     get_visible_or_404,
     is_programme_staff,
     programme_staff_required,
 )
+from resilience_portal.public_pages import public_page
 from resilience_portal.refusals import Refused, refuse
 from resilience_portal.scanning import ScanStatus
 
@@ -50,35 +51,12 @@ from .models import (
     awaits_verification,
 )
 
-# What each recorded act means, for the audit trail staff read on the page.
-AUDIT_LABELS = {
-    "application.started": _lazy("Application started"),
-    "application.saved": _lazy("Draft saved"),
-    "application.submitted": _lazy("Application submitted"),
-    "application.withdrawn": _lazy("Application withdrawn"),
-    "upload.infected": _lazy("Upload refused: the virus scanner found malware"),
-    "application.review_started": _lazy("Review started"),
-    "review.conflict_declared": _lazy("Conflict of interest declared"),
-    "review.submitted": _lazy("Review submitted"),
-    "application.decision_recorded": _lazy("Decision recorded"),
-    "application.result": _lazy("Result confirmed"),
-    "cohort.saved": _lazy("Cohort saved"),
-    "cohort.opened": _lazy("Opened for applications"),
-    "cohort.review_started": _lazy("Intake closed, review started"),
-    "cohort.selection_confirmed": _lazy("Selection confirmed"),
-    "cohort.running": _lazy("Programme started"),
-    "cohort.closed": _lazy("Cohort closed"),
-    "city.official_requested": _lazy("Asked to represent the city"),
-    "city.official_verified": _lazy("City official verified"),
-    "city.official_rejected": _lazy("City official not verified"),
-}
-
 
 def _labelled(entries):
     entries = list(entries)
     outcomes = dict(CityApplication.Status.choices)
     for entry in entries:
-        entry.label = AUDIT_LABELS.get(entry.action, entry.action)
+        entry.label = history.sentence(entry, with_time=False)
         details = entry.details or {}
         outcome = details.get("decision") or details.get("result")
         entry.outcome = outcomes.get(outcome, outcome) if outcome else ""
@@ -88,6 +66,7 @@ def _labelled(entries):
 # --- public pages -------------------------------------------------------------------------
 
 
+@public_page
 def cohort_list(request):
     cohorts = (
         Cohort.objects.visible_to(request.user)
@@ -104,6 +83,7 @@ def cohort_list(request):
     return render(request, "cohorts/cohort_list.html", {"cohorts": cohorts})
 
 
+@public_page
 def cohort_detail(request, slug):
     cohort = get_visible_or_404(
         Cohort.objects.prefetch_related("criteria", "cities"), request.user, slug=slug
@@ -127,6 +107,7 @@ def cohort_detail(request, slug):
     )
 
 
+@public_page
 def city_detail(request, slug):
     city = get_object_or_404(City, slug=slug)
     cohorts = city.cohorts.visible_to(request.user).order_by("-year")
@@ -273,13 +254,22 @@ def application_start(request, slug):
         messages.info(request, _("This cohort is not accepting applications."))
         return redirect(cohort)
     if request.method == "POST" and form.is_valid():
+        city = form.cleaned_data["city"]
+        withdrawn = cohort.applications.filter(
+            city=city, status=CityApplication.Status.WITHDRAWN
+        ).exists()
         try:
-            application = services.start_application(
-                cohort=cohort, city=form.cleaned_data["city"], by=request.user
-            )
+            application = services.start_application(cohort=cohort, city=city, by=request.user)
         except Refused as refusal:
             refuse(request, refusal)
             return redirect(cohort)
+        if withdrawn:
+            messages.success(
+                request,
+                _(
+                    "The withdrawn application is a draft again, with its answers; submit it before the window closes."
+                ),
+            )
         return redirect("cohorts:application_edit", pk=application.pk)
     return render(request, "cohorts/application_start.html", {"cohort": cohort, "form": form})
 
@@ -485,6 +475,8 @@ class CohortAct:
     button: str
     done: str
     style: str = "btn-primary"
+    # Acts that tell people or cannot be undone are asked again on a page naming whom.
+    asks_first: bool = False
 
     @property
     def url_name(self):
@@ -518,6 +510,7 @@ COHORT_ACTS = {
                 "The selection is confirmed; every applicant will receive their result by e-mail."
             ),
             "btn-success",
+            asks_first=True,
         ),
         CohortAct(
             "start_running",
@@ -543,13 +536,25 @@ def offered_acts(cohort):
 
 
 @programme_staff_required
-@require_POST
 def cohort_act(request, slug, act):
     """Every staff act on a cohort: one view over the table above."""
     chosen = COHORT_ACTS.get(act)
     if chosen is None:
         raise Http404
+    if request.method != "POST" and not chosen.asks_first:
+        return HttpResponseNotAllowed(["POST"])
     cohort = get_object_or_404(Cohort, slug=slug)
+    if request.method != "POST":
+        applications = (
+            cohort.applications.filter(status=CityApplication.Status.UNDER_REVIEW)
+            .select_related("city")
+            .order_by("city__name")
+        )
+        return render(
+            request,
+            "cohorts/cohort_act_confirm.html",
+            {"cohort": cohort, "act": chosen, "applications": applications},
+        )
     try:
         chosen.act(cohort, by=request.user)
     except Refused as refusal:

@@ -7,13 +7,15 @@ class MentorshipConfig(AppConfig):
     verbose_name = _("Mentorship")
 
     def ready(self):
+        from resilience_portal import public_pages
         from resilience_portal.dashboard import register_panel
         from resilience_portal.permissions import Role, register_role
 
+        public_pages.track_app(self)
         from . import panels
         from .models import MentorProfile
 
-        register_role(Role.MENTOR, lambda user: MentorProfile.objects.filter(user=user).exists())
+        register_role(Role.MENTOR, lambda user: MentorProfile.objects.filter(user=user))
         # One learning panel per person, whichever of these roles they hold (see panels.py).
         for role in panels.LEARNER_ROLES:
             register_panel(

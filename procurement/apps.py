@@ -2,13 +2,42 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def next_public_deadline(now):
+    """Where a public challenge page reads differently by the clock: questions close,
+    submissions close (and enter the 14-day "closing soon" window), a standstill ends."""
+    from datetime import timedelta
+
+    from django.db.models import Min
+
+    from .models import Award, Challenge
+
+    challenges = Challenge.objects.public()
+    moments = [
+        challenges.filter(questions_close__gt=now).aggregate(m=Min("questions_close"))["m"],
+        challenges.filter(submissions_close__gt=now).aggregate(m=Min("submissions_close"))["m"],
+        Award.objects.filter(standstill_ends_at__gt=now).aggregate(m=Min("standstill_ends_at"))[
+            "m"
+        ],
+    ]
+    soon = challenges.filter(submissions_close__gt=now + timedelta(days=14)).aggregate(
+        m=Min("submissions_close")
+    )["m"]
+    if soon:
+        moments.append(soon - timedelta(days=14))
+    return min((m for m in moments if m), default=None)
+
+
 class ProcurementConfig(AppConfig):
     name = "procurement"
     verbose_name = _("Procurement")
 
     def ready(self):
+        from resilience_portal import public_pages
+
         self._register_challenge_panels()
         self._register_evaluation()
+        public_pages.track_app(self)
+        public_pages.register_deadlines(next_public_deadline)
 
     def _register_evaluation(self):
         from resilience_portal.dashboard import register_panel
@@ -17,7 +46,7 @@ class ProcurementConfig(AppConfig):
         from .evaluation_services import evaluator_panel
         from .models import PanelSeat
 
-        register_role(Role.EVALUATOR, lambda user: PanelSeat.objects.filter(user=user).exists())
+        register_role(Role.EVALUATOR, lambda user: PanelSeat.objects.filter(user=user))
         register_panel(
             Role.EVALUATOR,
             "procurement/evaluation/_dashboard.html",

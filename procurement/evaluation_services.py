@@ -626,18 +626,20 @@ def shortlist(proposal, *, by, on=True):
     _check_chair_sees(proposal, by)
     _refuse_if_closed(challenge, "shortlist")
     if on:
-        allowed, to, action = (
-            (Proposal.Status.SUBMITTED,),
-            Proposal.Status.SHORTLISTED,
-            "shortlisted",
+        return transition(
+            proposal,
+            to=Proposal.Status.SHORTLISTED,
+            allowed_from=(Proposal.Status.SUBMITTED,),
+            action="proposal.shortlisted",
+            by=by,
         )
-    else:
-        allowed, to, action = (
-            (Proposal.Status.SHORTLISTED,),
-            Proposal.Status.SUBMITTED,
-            "unshortlisted",
-        )
-    return transition(proposal, to=to, allowed_from=allowed, action=f"proposal.{action}", by=by)
+    return transition(
+        proposal,
+        to=Proposal.Status.SUBMITTED,
+        allowed_from=(Proposal.Status.SHORTLISTED,),
+        action="proposal.unshortlisted",
+        by=by,
+    )
 
 
 def award_blockers(challenge):

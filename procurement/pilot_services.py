@@ -269,7 +269,11 @@ def _move_milestone_status(milestone, to, *, by, on):
         milestone,
         to=to,
         allowed_from=_STATUS_FROM[to],
-        action=f"milestone.{to}",
+        # Spelled out so every recorded action code can be found (and worded) in the source.
+        action={
+            Milestone.Status.IN_PROGRESS: "milestone.in_progress",
+            Milestone.Status.DONE: "milestone.done",
+        }[to],
         by=by,
         changes={"done_on": on} if to == Milestone.Status.DONE else None,
     )

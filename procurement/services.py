@@ -326,12 +326,21 @@ def publish_answer(clarification, *, by, answer):
 # SME cannot race each other.
 
 
+def _not_eligible(challenge, sme):
+    reasons = challenge.ineligibility(sme)
+    if not reasons:
+        return _("This SME is not eligible for this challenge.")
+    return _("This SME is not eligible for this challenge: %(reasons)s") % {
+        "reasons": " ".join(f"{reason} {next_step}" for reason, next_step, _link, _text in reasons)
+    }
+
+
 def start_proposal(challenge, *, sme, by):
     """The SME's proposal for ``challenge``, created once however many members click at once."""
     if not SME.objects.filter(pk=sme.pk, memberships__user=by).exists():
         raise Refused(_("Only members of the SME can propose on its behalf."))
     if not challenge.is_eligible(sme):
-        raise Refused(_("This SME is not eligible for this challenge."))
+        raise Refused(_not_eligible(challenge, sme))
     # Locking the SME serialises its members; the unique constraint is the backstop.
     with locked(sme):
         existing = Proposal.objects.filter(challenge=challenge, sme=sme).first()
@@ -411,7 +420,7 @@ def submit_proposal(proposal, *, by):
             raise Refused(_("This proposal is already submitted."))
         if not row.challenge.is_eligible(row.sme):
             # Eligibility is checked again at submission: a verification can be withdrawn.
-            raise Refused(_("This SME is not eligible for this challenge."))
+            raise Refused(_not_eligible(row.challenge, row.sme))
         missing = row.missing_for_submission()
         if missing:
             raise Refused(

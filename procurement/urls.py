@@ -8,6 +8,8 @@ urlpatterns: list = [
     # Challenges and proposals
     path("challenges/", challenge.challenge_list, name="challenge_list"),
     path("challenges/new/", challenge.challenge_create, name="challenge_create"),
+    path("challenges/approval/", challenge.approval_queue, name="approval_queue"),
+    path("challenges/advice/", challenge.challenge_advice, name="challenge_advice"),
     path("challenges/<slug:slug>/", challenge.challenge_detail, name="challenge_detail"),
     path("challenges/<slug:slug>/edit/", challenge.challenge_edit, name="challenge_edit"),
     path(

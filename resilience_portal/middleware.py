@@ -6,6 +6,7 @@ import zoneinfo
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -106,3 +107,32 @@ class PrivateResponsesMiddleware:
         if request.user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class AtomicWritesMiddleware:
+    """Run every view that may write (POST, PUT, PATCH, DELETE) in one transaction, and
+    every read without one.
+
+    This is ATOMIC_REQUESTS for the requests that can change something: a form that saves
+    several rows saves all or none. A GET never writes (tests/core/test_no_writes_on_get.py),
+    so wrapping it would only add a BEGIN and a COMMIT round trip to every page. Last in
+    MIDDLEWARE, so every other middleware's ``process_view`` (CSRF) has run first; an
+    exception rolls the transaction back before Django turns it into an error page.
+    ``transaction.non_atomic_requests`` still opts a view out.
+    """
+
+    READS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in self.READS:
+            return None
+        if DEFAULT_DB_ALIAS in getattr(view_func, "_non_atomic_requests", ()):
+            return None
+        with transaction.atomic():
+            return view_func(request, *view_args, **view_kwargs)

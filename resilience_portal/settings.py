@@ -66,8 +66,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "resilience_portal.middleware.StaffSecondFactorMiddleware",
+    "resilience_portal.public_pages.PublicPageCacheMiddleware",
     "resilience_portal.middleware.PrivateResponsesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "resilience_portal.middleware.AtomicWritesMiddleware",
 ]
 
 ROOT_URLCONF = "resilience_portal.urls"
@@ -94,11 +96,20 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Views that may write run in one transaction (AtomicWritesMiddleware); reads need none.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A health check costs a round trip at the start of every request. Without it, a connection
+# the server dropped (a restart, a failover) fails one request per worker, and Django then
+# discards it; set DATABASE_CONN_HEALTH_CHECKS=true where connections drop often (a pooler
+# that closes idle ones) and that one error matters more than the round trip.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=False)
 DATABASES["default"]["TEST"] = {"NAME": env.str("DATABASE_TEST_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Anonymous public pages are kept this long at most (resilience_portal/public_pages.py): less
+# when a deadline comes sooner, and never past a change. 0 keeps none.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

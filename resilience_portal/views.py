@@ -20,8 +20,10 @@ from django.views.i18n import set_language as django_set_language
 from .accounts import supported_language
 from .dashboard import panels_for
 from .forms import PreferencesForm
+from .public_pages import public_page
 
 
+@public_page
 def home(request):
     return render(request, "home.html")
 

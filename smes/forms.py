@@ -4,11 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City
+from resilience_portal import public_pages
 from resilience_portal.forms import EMPTY_CHOICE, EmailAddressField, ModelMultipleIdChoiceField
 from resilience_portal.text import NameField
 from resilience_portal.uploads import CERTIFICATE_KINDS, DOCUMENT_KINDS, UploadField
 
 from .models import SME, Sector, SizeClass, SMEDocument, normalise_registration_number
+from .sectors import SectorCode
 
 COUNTRIES = [
     ("BD", _("Bangladesh")),
@@ -173,22 +175,18 @@ class VerificationDecisionForm(forms.Form):
         return cleaned
 
 
+def _all_cities():
+    return list(City.objects.order_by("name").values_list("slug", "name"))
+
+
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    sector = forms.ModelChoiceField(
-        label=_("Sector"),
-        queryset=Sector.objects.all(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Any"),
+    # Sectors are a fixed taxonomy; cities are listed once per content version
+    # (public_pages.memoised) rather than counted and fetched on every search.
+    sector = forms.ChoiceField(
+        label=_("Sector"), choices=[("", _("Any")), *sorted(SectorCode.CHOICES)], required=False
     )
-    city = forms.ModelChoiceField(
-        label=_("City"),
-        queryset=City.objects.order_by("name"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Any"),
-    )
+    city = forms.ChoiceField(label=_("City"), required=False)
     country = forms.ChoiceField(
         label=_("Country"), choices=[("", _("Any")), *COUNTRIES], required=False
     )
@@ -196,11 +194,13 @@ class DirectoryFilterForm(forms.Form):
         label=_("Size"), choices=[("", _("Any")), *SizeClass.choices], required=False
     )
     women_led = forms.BooleanField(label=_("Women-led"), required=False)
+    youth_led = forms.BooleanField(label=_("Youth-led"), required=False)
     verified = forms.BooleanField(label=_("Verified only"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sector"].label_from_instance = lambda sector: sector.get_code_display()
+        cities = public_pages.memoised("directory-cities", _all_cities)
+        self.fields["city"].choices = [("", _("Any")), *cities]
 
     def filter(self, queryset):
         """Apply the valid filters; an invalid one is ignored rather than failing the page."""
@@ -209,15 +209,17 @@ class DirectoryFilterForm(forms.Form):
         if data.get("q"):
             queryset = queryset.search(data["q"])
         if data.get("sector"):
-            queryset = queryset.filter(sectors=data["sector"])
+            queryset = queryset.filter(sectors__code=data["sector"])
         if data.get("city"):
-            queryset = queryset.filter(city=data["city"])
+            queryset = queryset.filter(city__slug=data["city"])
         if data.get("country"):
             queryset = queryset.filter(country=data["country"])
         if data.get("size"):
             queryset = queryset.filter(SizeClass.employees_filter(data["size"]))
         if data.get("women_led"):
             queryset = queryset.filter(women_led=True)
+        if data.get("youth_led"):
+            queryset = queryset.filter(youth_led=True)
         if data.get("verified"):
             queryset = queryset.filter(verification=SME.Verification.VERIFIED)
         return queryset

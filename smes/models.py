@@ -35,7 +35,12 @@ class Sector(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return str(self.get_code_display())
+        # Not get_code_display(): it rebuilds the whole taxonomy's translated choices on every
+        # call, which dominated the directory's rendering (three badges per SME listed).
+        return str(SECTOR_LABELS.get(self.code, self.code))
+
+
+SECTOR_LABELS = dict(SectorCode.CHOICES)
 
 
 class SizeClass(models.TextChoices):

@@ -76,7 +76,14 @@ def add_document(sme, upload, *, kind, by):
         uploaded_by=by,
         scan_status=checked.scan_status,
     )
-    audit.record(sme, "sme.document_added", actor=by, document=document.pk, kind=kind)
+    audit.record(
+        sme,
+        "sme.document_added",
+        actor=by,
+        document=document.pk,
+        kind=kind,
+        name=document.original_name,
+    )
     return document
 
 
@@ -127,6 +134,23 @@ def accept_invitation(invitation, *, by):
             audit.record(invitation.sme, "sme.member_joined", actor=by, email=by.email)
     invitation.accepted_at, invitation.accepted_by = row.accepted_at, by
     return membership
+
+
+def accept_pending_invitations(user, email):
+    """Join every SME whose live invitation names ``email``, once ``user`` has verified it."""
+    pending = SMEInvitation.objects.filter(
+        email__iexact=email,
+        accepted_at__isnull=True,
+        created_at__gte=timezone.now() - SMEInvitation.lifetime,
+    ).select_related("sme")
+    accepted = []
+    for invitation in pending:
+        try:
+            accept_invitation(invitation, by=user)
+        except Refused:
+            continue
+        accepted.append(invitation)
+    return accepted
 
 
 def _require_owner(memberships, user):

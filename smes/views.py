@@ -5,7 +5,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from cohorts.models import awaits_verification
 from cohorts.views import awaiting_verification_page
-from resilience_portal import scanning
+from resilience_portal import audit, scanning
+from resilience_portal.pagination import CappedPaginator
 from resilience_portal.permissions import (
     Role,
     get_visible_or_404,
@@ -46,6 +46,17 @@ from .models import (
 )
 
 DIRECTORY_PAGE_SIZE = 25
+# What staff read in an SME's history: who verified it, and who has held it.
+STAFF_HISTORY_ACTIONS = [
+    "sme.registered",
+    "sme.verification_requested",
+    "sme.verification_reopened",
+    "sme.verified",
+    "sme.rejected",
+    "sme.ownership_handed_over",
+    "sme.member_joined",
+    "sme.member_removed",
+]
 
 
 def sees_full_profiles(user):
@@ -113,6 +124,9 @@ def _render_detail(request, sme, *, decision_form=None):
     if membership:
         context["completeness"] = sme.completeness_items()
         context["missing"] = sme.missing_items()
+    if context["is_staff"]:
+        # Earlier decisions and hand-overs, so a second look starts from the first one.
+        context["history"] = audit.trail(sme).filter(action__in=STAFF_HISTORY_ACTIONS)[:30]
     if context["is_staff"] and sme.awaits_decision:
         context["decision_form"] = decision_form or VerificationDecisionForm()
     return render(request, "smes/detail.html", context)
@@ -226,23 +240,30 @@ def members(request, slug):
     return render(request, "smes/members.html", context)
 
 
-@require_POST
 @login_required
 def hand_over(request, slug, pk):
+    """Make a member the owner, after a page that names them and what changes (a GET shows it)."""
     sme = get_object_or_404(SME.objects.managed_by(request.user), slug=slug)
     membership = get_object_or_404(sme.memberships.select_related("user"), pk=pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "smes/confirm_member_change.html",
+            {"sme": sme, "membership": membership, "act": "hand_over"},
+        )
     try:
         sme_services.hand_over_ownership(sme, to=membership, by=request.user)
     except Refused as refused:
         refuse(request, refused)
         return redirect("smes:members", slug=sme.slug)
     messages.success(request, _("%(name)s is now the owner.") % {"name": membership.user})
+    # The former owner may no longer open the members page: the SME's own page is theirs still.
     return redirect(sme)
 
 
-@require_POST
 @login_required
 def remove(request, slug, pk):
+    """Remove a member (or leave), after a page that names whom it affects (a GET shows it)."""
     sme = get_object_or_404(SME.objects.editable_by(request.user).distinct(), slug=slug)
     membership = get_object_or_404(sme.memberships.select_related("user"), pk=pk)
     if (
@@ -251,6 +272,12 @@ def remove(request, slug, pk):
     ):
         # Anyone may leave; only owners see (and remove) the others.
         raise Http404
+    if request.method != "POST":
+        return render(
+            request,
+            "smes/confirm_member_change.html",
+            {"sme": sme, "membership": membership, "act": "remove"},
+        )
     try:
         sme_services.remove_member(sme, membership, by=request.user)
     except Refused as refused:
@@ -268,6 +295,13 @@ def invitation(request, token):
         invitation = SMEInvitation.from_token(token)
     except Refused:
         invitation = None
+    if (
+        invitation is not None
+        and invitation.accepted_at is not None
+        and invitation.accepted_by_id == request.user.pk
+    ):
+        # Joined already, on confirming the address: the link still leads somewhere useful.
+        return redirect(invitation.sme)
     if invitation is None or invitation.accepted_at is not None:
         return render(request, "smes/invitation_invalid.html", status=404)
     if not request.user.is_authenticated:
@@ -328,9 +362,10 @@ def _directory_results(request):
         # Size and leadership are part of the private profile: no filtering on them either.
         data.pop("size", None)
         data.pop("women_led", None)
+        data.pop("youth_led", None)
     form = DirectoryFilterForm(data)
     if not full:
-        del form.fields["size"], form.fields["women_led"]
+        del form.fields["size"], form.fields["women_led"], form.fields["youth_led"]
     results = form.filter(SME.objects.all()).select_related("city").defer("search_vector")
     return form, results.order_by(display_name_key(), "pk"), full
 
@@ -341,7 +376,7 @@ def directory(request):
         # Asking to represent a city opens nothing until staff verify it.
         return awaiting_verification_page(request)
     form, results, full = _directory_results(request)
-    page = Paginator(results.prefetch_related("sectors"), DIRECTORY_PAGE_SIZE).get_page(
+    page = CappedPaginator(results.prefetch_related("sectors"), DIRECTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {"form": form, "page": page, "full": full}

@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
@@ -38,6 +39,13 @@ def staff(db):
 def signed_in(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(settings):
+    """Production's PBKDF2 costs about a second of CPU per password on these machines; every
+    user a test (or the demo) creates would pay it. Tests that count hashing set their own."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -152,3 +160,14 @@ def celery_worker_queue(settings):
     finally:
         app.conf.task_default_queue = "celery"
         app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in Thai leaves Thai active in the
+    thread, and messages raised outside a request afterwards would read in Thai."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

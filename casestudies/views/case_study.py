@@ -19,6 +19,7 @@ from resilience_portal.permissions import (
     is_programme_staff,
     programme_staff_required,
 )
+from resilience_portal.public_pages import public_page
 from resilience_portal.refusals import Refused, refuse
 
 from .. import services
@@ -38,6 +39,7 @@ def _reader_language(request, case_study=None):
     return request.LANGUAGE_CODE
 
 
+@public_page
 def case_study_list(request):
     form = CaseStudyFilterForm(request.GET or None)
     language = request.LANGUAGE_CODE
@@ -77,6 +79,7 @@ def _pdf_for(case_study, language):
     ).first()
 
 
+@public_page
 def case_study_detail(request, slug):
     case_study = _case_study(request, slug)
     language = _reader_language(request, case_study)

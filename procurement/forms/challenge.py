@@ -4,18 +4,23 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.forms import BaseInlineFormSet, formset_factory, inlineformset_factory
+from django.forms.utils import ErrorDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import City, Cohort
+from resilience_portal import public_pages
 from resilience_portal.forms import ModelMultipleIdChoiceField
 from resilience_portal.text import NameField
 from resilience_portal.widgets import AmountInput, DateTimeLocalInput
 from smes.models import SME, Sector
+from smes.sectors import SectorCode
 
 from ..models import Challenge, CoBenefit, Criterion
 from ..models.challenge import PUBLIC_STATUSES
+from ..plain_language import CHALLENGE_FIELDS
 
 TIMELINE_FIELDS = ("questions_close", "submissions_close", "award_expected")
 
@@ -97,6 +102,17 @@ class ChallengeForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        advice_url = reverse("procurement:challenge_advice")
+        for name in CHALLENGE_FIELDS:
+            # Advice beside the field as the official types; it never stops a save.
+            self.fields[name].widget.attrs.update(
+                {
+                    "data-hx-post": f"{advice_url}?field={name}",
+                    "data-hx-trigger": "input changed delay:800ms",
+                    "data-hx-target": f"#advice-{name}",
+                    "data-hx-swap": "outerHTML",
+                }
+            )
         # Said in plain words here rather than as the database's budget constraint.
         for name in ("budget_min", "budget_max"):
             self.fields[name].validators.append(MinValueValidator(0))
@@ -189,10 +205,65 @@ CriterionFormSet = inlineformset_factory(
     formset=BaseCriterionFormSet,
     fields=["name", "description", "weight"],
     widgets={"description": forms.Textarea(attrs={"rows": 2})},
-    # Weights must reach 100 before a save, so a first draft needs room for several criteria.
-    extra=3,
+    # Weights must reach 100 before a save, so a first draft needs room for several criteria:
+    # four, as the form's own example has; more are added in place.
+    extra=4,
     can_delete=True,
 )
+
+
+ROW_ACTIONS = {"add_criterion", "remove_criterion"}
+CRITERION_FIELDS = ("id", "name", "description", "weight", "DELETE")
+
+
+def criteria_rows_changed(data, prefix="criteria"):
+    """The posted criteria with one row added or one removed, renumbered; nothing is saved.
+
+    A saved row is marked for deletion (dropping it from the data would keep it); a new
+    row is left out altogether.
+    """
+    try:
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), 50)
+        remove = int(data["remove_criterion"]) if "remove_criterion" in data else None
+    except ValueError:
+        total, remove = 0, None
+    rows = [
+        {name: data.get(f"{prefix}-{i}-{name}", "") for name in CRITERION_FIELDS}
+        for i in range(total)
+    ]
+    if remove is not None and 0 <= remove < len(rows):
+        if rows[remove]["id"]:
+            rows[remove]["DELETE"] = "on"
+        else:
+            del rows[remove]
+    if "add_criterion" in data:
+        rows.append(dict.fromkeys(CRITERION_FIELDS, ""))
+    changed = data.copy()
+    for key in [
+        key
+        for key in changed
+        if key.startswith(f"{prefix}-") and key[len(prefix) + 1 :][:1].isdigit()
+    ]:
+        del changed[key]
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            if value:
+                changed[f"{prefix}-{index}-{name}"] = value
+    changed[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+    for key in ROW_ACTIONS:
+        changed.pop(key, None)
+    return changed
+
+
+def quiet(formset):
+    """Show a formset's typed values without judging them: a row was only added or removed."""
+    formset._errors, formset._non_form_errors = [], formset.error_class()
+    for form in formset.forms:
+        quiet_form(form)
+
+
+def quiet_form(form):
+    form._errors = ErrorDict()
 
 
 class CriterionForm(forms.Form):
@@ -287,27 +358,42 @@ class QuestionForm(forms.Form):
         help_text=_("The answer is published to everyone; your name and SME are not."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, smes=None, **kwargs):
+        """``smes``: the user's SMEs when the page has them already, to list without asking again."""
         super().__init__(*args, **kwargs)
         self.fields["sme"].queryset = SME.objects.filter(memberships__user=user)
-        if self.fields["sme"].queryset.count() == 1:
-            self.fields["sme"].initial = self.fields["sme"].queryset.first()
+        if smes is not None:
+            self.fields["sme"].choices = [("", self.fields["sme"].empty_label)] + [
+                (sme.pk, str(sme)) for sme in smes
+            ]
+        else:
+            smes = list(self.fields["sme"].queryset[:2])
+        if len(smes) == 1:
+            self.fields["sme"].initial = smes[0]
 
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _cities_with_public_challenges():
+    return list(
+        City.objects.filter(challenges__status__in=PUBLIC_STATUSES)
+        .distinct()
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+
+
 class ChallengeFilterForm(forms.Form):
-    city = forms.ModelChoiceField(
-        label=_("City"), queryset=City.objects.filter(challenges__status__in=PUBLIC_STATUSES).distinct(),
-        required=False, to_field_name="slug",
-    )  # fmt: skip
+    # Choices built once per content version, not a COUNT and a cursor per list per request:
+    # the list is the busiest page. Sectors are a fixed taxonomy and need no query at all.
+    city = forms.ChoiceField(label=_("City"), required=False)
     co_benefit = forms.ChoiceField(
         label=_("Co-benefit"), choices=[("", _("Any")), *CoBenefit.choices], required=False
     )
-    sector = forms.ModelChoiceField(
-        label=_("Sector"), queryset=Sector.objects.all(), required=False, to_field_name="code"
+    sector = forms.ChoiceField(
+        label=_("Sector"), choices=[("", _("Any")), *sorted(SectorCode.CHOICES)], required=False
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -317,16 +403,21 @@ class ChallengeFilterForm(forms.Form):
     )
     closing_soon = forms.BooleanField(label=_("Closing within 14 days"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cities = public_pages.memoised("challenge-filter-cities", _cities_with_public_challenges)
+        self.fields["city"].choices = [("", _("Any")), *cities]
+
     def filter(self, challenges):
         """Apply every valid filter; an invalid one shows its error on the form and is left out."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         if data.get("city"):
-            challenges = challenges.filter(city=data["city"])
+            challenges = challenges.filter(city__slug=data["city"])
         if data.get("co_benefit"):
             challenges = challenges.filter(co_benefits__icontains=f'"{data["co_benefit"]}"')
         if data.get("sector"):
-            challenges = challenges.filter(sectors=data["sector"])
+            challenges = challenges.filter(sectors__code=data["sector"])
         if data.get("status"):
             challenges = challenges.in_status_now(data["status"])
         if data.get("closing_soon"):

@@ -272,10 +272,15 @@ class Challenge(models.Model):
     # --- who ---------------------------------------------------------------------------
 
     def is_official(self, user):
-        return (
-            user.is_authenticated
-            and CityMembership.objects.verified().filter(city_id=self.city_id, user=user).exists()
-        )
+        if not user.is_authenticated:
+            return False
+        # Asked once per user by each loaded challenge: a page asks several predicates.
+        known = self.__dict__.setdefault("_official_for", {})
+        if user.pk not in known:
+            known[user.pk] = (
+                CityMembership.objects.verified().filter(city_id=self.city_id, user=user).exists()
+            )
+        return known[user.pk]
 
     def can_read_proposals(self, user):
         return self.proposals_unsealed() and (self.is_official(user) or is_programme_staff(user))
@@ -300,6 +305,90 @@ class Challenge(models.Model):
         return self.status in CANCELLABLE_STATUSES and (
             self.is_official(user) or is_programme_staff(user)
         )
+
+    def ineligibility(self, sme, *, sectors=None):
+        """Why ``sme`` may not propose, each reason with what to do next and where:
+        a list of ``(reason, next step, link, link text)``; empty when it may propose.
+
+        ``sectors``: the challenge's sectors when the caller has them already.
+        """
+        reasons = []
+        values = {"sme": sme, "city": self.city.name}
+        profile = sme.get_absolute_url()
+        if sme.awaits_decision:
+            reasons.append(
+                (
+                    _("%(sme)s is waiting for verification by programme staff.") % values,
+                    _(
+                        "Only verified SMEs may propose. Staff usually decide within a few working days; you will be told by e-mail."
+                    ),
+                    profile,
+                    _("See the verification status"),
+                )
+            )
+        elif sme.is_rejected:
+            reasons.append(
+                (
+                    _("Programme staff did not verify %(sme)s.") % values,
+                    _(
+                        "Read the reason on the SME's page, fix the profile or documents, and ask again."
+                    ),
+                    profile,
+                    _("Open the SME's page"),
+                )
+            )
+        elif not sme.is_verified:
+            reasons.append(
+                (
+                    _("%(sme)s is not verified yet.") % values,
+                    _(
+                        "Complete the profile, upload the registration documents and ask for verification."
+                    ),
+                    profile,
+                    _("Complete the profile"),
+                )
+            )
+        elsewhere = reverse("procurement:challenge_list") + f"?city={sme.city.slug}"
+        if self.eligibility == self.Eligibility.VERIFIED_IN_CITY and sme.city_id != self.city_id:
+            reasons.append(
+                (
+                    _("Only SMEs based in %(city)s may propose; %(sme)s is based in %(own)s.")
+                    % {**values, "own": sme.city.name},
+                    _("Look for open challenges of your own city."),
+                    elsewhere,
+                    _("Challenges in %(own)s") % {"own": sme.city.name},
+                )
+            )
+        elif (
+            self.eligibility == self.Eligibility.VERIFIED_IN_COUNTRY
+            and sme.country != self.city.country
+        ):
+            reasons.append(
+                (
+                    _("Only SMEs registered in the country of %(city)s may propose.") % values,
+                    _(
+                        "A partnership led by a local SME may; ask the city through the questions below."
+                    ),
+                    elsewhere,
+                    _("Challenges in %(own)s") % {"own": sme.city.name},
+                )
+            )
+        if reasons:
+            sectors = list(self.sectors.all() if sectors is None else sectors)
+            own = {sector.pk for sector in sme.sectors.all()}
+            if sectors and not own & {sector.pk for sector in sectors}:
+                reasons.append(
+                    (
+                        _("%(sme)s is not registered in this challenge's sectors (%(sectors)s).")
+                        % {**values, "sectors": ", ".join(str(sector) for sector in sectors)},
+                        _(
+                            "If you do this kind of work, add the sector to your profile: SMEs in a challenge's sectors are told when one is published."
+                        ),
+                        reverse("smes:edit", kwargs={"slug": sme.slug}),
+                        _("Edit the profile"),
+                    )
+                )
+        return reasons
 
     def is_eligible(self, sme):
         if not sme.is_verified:

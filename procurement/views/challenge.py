@@ -26,14 +26,16 @@ from resilience_portal.permissions import (
     is_programme_staff,
     role_required,
 )
+from resilience_portal.public_pages import public_page
 from resilience_portal.refusals import Refused, refuse
 from resilience_portal.spreadsheets import csv_safe
 from resilience_portal.uploads import uploaded_message
 from smes.models import SME
 
-from .. import services
+from .. import plain_language, services
 from ..evaluation_services import challenge_page_context
 from ..forms.challenge import (
+    ROW_ACTIONS,
     AmendedCriteriaFormSet,
     AmendmentForm,
     AnswerForm,
@@ -43,6 +45,9 @@ from ..forms.challenge import (
     CommentsForm,
     CriterionFormSet,
     QuestionForm,
+    criteria_rows_changed,
+    quiet,
+    quiet_form,
 )
 from ..forms.proposal import UploadForm
 from ..models import (
@@ -54,6 +59,7 @@ from ..models import (
 from ..services import amend_challenge, city_time
 
 
+@public_page
 def challenge_list(request):
     form = ChallengeFilterForm(request.GET or None)
     challenges = (
@@ -78,6 +84,7 @@ def _challenge(request, slug):
     )
 
 
+@public_page
 def challenge_detail(request, slug):
     challenge = _challenge(request, slug)
     user = request.user
@@ -88,6 +95,7 @@ def challenge_detail(request, slug):
         "problem_html": markdown.render(challenge.problem_statement),
         "outcomes_html": markdown.render(challenge.desired_outcomes),
         "criteria": challenge.criteria.all(),
+        "sectors": challenge.sectors.all(),
         "attachments": [a for a in challenge.attachments.all() if scanning.may_download(a, user)],
         "amendments": challenge.amendments.all(),
         "answered": challenge.clarifications.answered(),
@@ -103,17 +111,24 @@ def challenge_detail(request, slug):
         **challenge_page_context(challenge, user),
     }
     if user.is_authenticated:
-        member_smes = list(SME.objects.filter(memberships__user=user))
+        member_smes = list(
+            SME.objects.filter(memberships__user=user)
+            .select_related("city")
+            .prefetch_related("sectors")
+        )
         if member_smes:
             own = {p.sme_id: p for p in challenge.proposals.filter(sme__in=member_smes)}
+            sectors = context["sectors"] = list(context["sectors"])
             context["my_smes"] = [
-                (sme, own.get(sme.pk), challenge.is_eligible(sme)) for sme in member_smes
+                (sme, own.get(sme.pk), challenge.is_eligible(sme),
+                 challenge.ineligibility(sme, sectors=sectors))
+                for sme in member_smes
             ]  # fmt: skip
             context["my_questions"] = Clarification.objects.filter(
                 challenge=challenge, sme__in=member_smes, answered_at__isnull=True
             )
             if challenge.questions_open():
-                context["question_form"] = QuestionForm(user=user)
+                context["question_form"] = QuestionForm(user=user, smes=member_smes)
         if is_official:
             context["unanswered"] = challenge.clarifications.filter(answered_at__isnull=True)
             context["answer_form"] = AnswerForm()
@@ -127,6 +142,19 @@ def challenge_detail(request, slug):
 def _edit_form(request, challenge=None):
     user = request.user
     form = ChallengeForm(request.POST or None, instance=challenge, user=user)
+    if request.method == "POST" and ROW_ACTIONS & set(request.POST):
+        # A row added or removed: shown again with the typed text, nothing saved yet.
+        criteria = CriterionFormSet(
+            criteria_rows_changed(request.POST),
+            instance=challenge or Challenge(),
+            prefix="criteria",
+        )
+        quiet(criteria)
+        if request.htmx:
+            return render(request, "procurement/challenge/_criteria.html", {"criteria": criteria})
+        form = ChallengeForm(request.POST, instance=challenge, user=user)
+        quiet_form(form)
+        return _form_page(request, form, criteria, challenge)
     criteria = CriterionFormSet(
         request.POST or None, instance=challenge or Challenge(), prefix="criteria"
     )
@@ -142,11 +170,52 @@ def _edit_form(request, challenge=None):
             criteria.save()
             audit.record(saved, "challenge.created" if created else "challenge.edited", actor=user)
         messages.success(request, _("The draft is saved."))
+        advice = sum(len(items) for items in plain_language.challenge_advice(saved).values())
+        if advice:
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)s piece of plain-language advice waits beside the fields when you "
+                    "edit the draft; it never stops a save.",
+                    "%(count)s pieces of plain-language advice wait beside the fields when you "
+                    "edit the draft; they never stop a save.",
+                    advice,
+                )
+                % {"count": advice},
+            )
         return redirect(saved)
+    return _form_page(request, form, criteria, challenge)
+
+
+def _form_page(request, form, criteria, challenge):
+    # Advice on what was typed (or saved), never a reason to refuse the save.
+    for name in plain_language.CHALLENGE_FIELDS:
+        form.fields[name].advice = plain_language.advice_for(form[name].value() or "")
     return render(
         request,
         "procurement/challenge/form.html",
-        {"form": form, "criteria": criteria, "challenge": challenge},
+        {
+            "form": form,
+            "criteria": criteria,
+            "challenge": challenge,
+            "advice_fields": plain_language.CHALLENGE_FIELDS,
+        },
+    )
+
+
+@require_POST
+@login_required
+def challenge_advice(request):
+    """The plain-language advice on one long field while the official types (htmx)."""
+    if not has_role(request.user, Role.CITY_OFFICIAL):
+        raise PermissionDenied
+    name = request.GET.get("field", "")
+    if name not in plain_language.CHALLENGE_FIELDS:
+        raise Http404
+    return render(
+        request,
+        "procurement/challenge/_advice.html",
+        {"field_name": name, "advice": plain_language.advice_for(request.POST.get(name, ""))},
     )
 
 
@@ -207,10 +276,32 @@ def challenge_send_back(request, slug):
         services.send_back_challenge(
             challenge, by=request.user, comments=form.data.get("comments", "")
         )
-        messages.success(request, _("Sent back to the city with your comments."))
     except Refused as refused:
         refuse(request, refused)
-    return redirect(challenge)
+        return redirect(challenge)
+    # The draft is the city's again and staff cannot open drafts: back to what still waits.
+    messages.success(
+        request,
+        _("“%(title)s” is sent back to %(city)s with your comments.")
+        % {"title": challenge.title, "city": challenge.city.name},
+    )
+    return redirect("procurement:approval_queue")
+
+
+@role_required(Role.PROGRAMME_STAFF)
+def approval_queue(request):
+    """Challenges waiting for programme staff, oldest first, each with its plain-language advice."""
+    pending = list(
+        Challenge.objects.filter(status=Challenge.Status.PENDING_APPROVAL)
+        .select_related("city")
+        .order_by("updated_at", "id")
+    )
+    for challenge in pending:
+        challenge.advice = [
+            (Challenge._meta.get_field(name).verbose_name, name, advice)
+            for name, advice in plain_language.challenge_advice(challenge).items()
+        ]
+    return render(request, "procurement/challenge/approval_queue.html", {"pending": pending})
 
 
 @require_POST
@@ -347,7 +438,11 @@ def challenge_attachment_upload(request, slug):
             scan_status=form.scan_status,
         )
         audit.record(
-            challenge, "challenge.attachment_added", actor=request.user, sha256=attachment.sha256
+            challenge,
+            "challenge.attachment_added",
+            actor=request.user,
+            sha256=attachment.sha256,
+            name=attachment.name,
         )
         messages.success(
             request,

@@ -21,7 +21,7 @@ from ..models import (
     ProposalAttachment,
     ProposalVersion,
 )
-from ..services import confirm_proposal_stands
+from ..services import city_time, confirm_proposal_stands
 
 
 def _own(request, pk):
@@ -112,6 +112,14 @@ def proposal_edit(request, pk):
             "challenge": proposal.challenge,
             "form": form,
             "colleague_version": colleague_version,
+            "deadline_passed": proposal.challenge.deadline_passed(),
+            "submitted_in_time": proposal.status in Proposal.SUBMITTED_STATUSES,
+            "deadline_city_time": city_time(
+                proposal.challenge, proposal.challenge.submissions_close
+            ),
+            "award_expected_city_time": city_time(
+                proposal.challenge, proposal.challenge.award_expected
+            ),
         },
         status=status,
     )

@@ -291,15 +291,15 @@ def test_the_staff_issue_list_runs_constant_queries(
     staff_client, count, django_assert_max_num_queries
 ):
     _issues_with_deliveries(count)
-    # Includes the mentor and evaluator role checks, one query each per signed-in request.
-    with django_assert_max_num_queries(13):
+    # Every role is asked in one query per signed-in request.
+    with django_assert_max_num_queries(7):
         assert staff_client.get(reverse("casestudies:newsletter_staff")).status_code == 200
 
 
 @pytest.mark.parametrize("count", [2, 12])
 def test_the_public_archive_runs_constant_queries(client, count, django_assert_max_num_queries):
     _issues_with_deliveries(count)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(2):
         assert client.get(reverse("casestudies:newsletter")).status_code == 200
 
 
@@ -308,8 +308,8 @@ def test_the_subscriber_list_runs_constant_queries(
     staff_client, count, django_assert_max_num_queries
 ):
     SubscriberFactory.create_batch(count)
-    # Includes the mentor and evaluator role checks, one query each per signed-in request.
-    with django_assert_max_num_queries(13):
+    # Every role is asked in one query per signed-in request.
+    with django_assert_max_num_queries(6):
         assert (
             staff_client.get(reverse("casestudies:newsletter_staff_subscribers")).status_code == 200
         )
@@ -324,16 +324,16 @@ def test_the_issue_page_and_its_progress_run_constant_queries(
     )
     for subscriber in SubscriberFactory.create_batch(count):
         Delivery.objects.create(issue=issue, subscriber=subscriber)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(10):
         staff_client.get(reverse("casestudies:newsletter_staff_issue", args=[issue.pk]))
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(6):
         staff_client.get(reverse("casestudies:newsletter_staff_progress", args=[issue.pk]))
 
 
 @pytest.mark.parametrize("count", [1, 6])
 def test_the_web_view_runs_constant_queries(client, count, django_assert_max_num_queries):
     issue = sent_issue(featured=[PublishedCaseStudyFactory() for _ in range(count)])
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(4):
         client.get(reverse("casestudies:newsletter_issue", args=[issue.pk]) + "?lang=th")
 
 

@@ -196,7 +196,7 @@ def test_the_queue_runs_a_constant_number_of_queries(
     CityMembershipFactory.create_batch(size, status=CityMembership.Status.PENDING)
     client.force_login(staff)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("cohorts:official_requests"))
 
     assert len(response.context["pending"]) == size

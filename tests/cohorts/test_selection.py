@@ -158,8 +158,10 @@ def test_staff_read_every_state_change_on_the_application(client, staff, cohort)
     page = client.get(application.get_absolute_url()).content.decode()
 
     assert "Audit trail" in page
-    assert "application.decision_recorded" in page and "application.result" in page
-    assert "Decision recorded (Selected)" in page
+    # Read as sentences, never as the codes they are stored under.
+    assert "application.decision_recorded" not in page and "application.result" not in page
+    assert "recorded a decision (Selected)" in page
+    assert "confirmed the result (Selected)" in page
     assert [entry.action for entry in trail(application)][:2] == [
         "application.result",
         "application.decision_recorded",

@@ -418,6 +418,6 @@ def test_the_amended_list_runs_constant_queries(client, clock, django_assert_max
     clock.now = fresh(challenge).submissions_close
     client.force_login(official_of(challenge.city))
     client.get(challenge.get_absolute_url())  # records the close
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("procurement:proposal_table", args=[challenge.slug]))
     assert response.content.decode().count("Not confirmed") == size

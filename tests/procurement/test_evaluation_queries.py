@@ -47,20 +47,20 @@ def test_evaluator_pages_run_constant_queries(
 ):
     challenge, bids, chair, seats = evaluated(proposals, evaluators)
     client.force_login(chair.user)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(15):
         assert (
             client.get(reverse("procurement:evaluation_matrix", args=[challenge.slug])).status_code
             == 200
         )
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(9):
         assert (
             client.get(reverse("procurement:evaluation", args=[challenge.slug])).status_code == 200
         )
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(9):
         url = reverse("procurement:evaluation_score", args=[challenge.slug, bids[-1].pk])
         assert client.get(url).status_code == 200
     client.force_login(seats[-1].user)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(10):
         assert (
             client.get(reverse("procurement:evaluation_matrix", args=[challenge.slug])).status_code
             == 200
@@ -73,13 +73,13 @@ def test_panel_debrief_and_challenge_pages_run_constant_queries(
 ):
     challenge, bids, chair, _seats = evaluated(proposals, evaluators, award=True)
     client.force_login(official_of(challenge.city))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(7):
         assert client.get(reverse("procurement:panel", args=[challenge.slug])).status_code == 200
     client.force_login(member_of(bids[-1].sme))
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("procurement:debrief", args=[challenge.slug])).status_code == 200
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(15):
         assert client.get(challenge.get_absolute_url()).status_code == 200
     client.force_login(chair.user)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(5):
         assert client.get(reverse("dashboard")).status_code == 200

@@ -85,7 +85,7 @@ def test_one_challenges_package_runs_the_same_queries_for_more_proposals(
     counts = []
     for challenge in (few, many):
         url = reverse("procurement:challenge_ocds", args=[challenge.slug])
-        with django_assert_max_num_queries(20) as captured:
+        with django_assert_max_num_queries(9) as captured:
             client.get(url)
         counts.append(len(captured))
     assert counts[0] == counts[1]

@@ -42,7 +42,7 @@ def _grow(pilot, member, *, updates, kpis):
 
 
 def _count(client, pilot, django_assert_max_num_queries):
-    with django_assert_max_num_queries(25) as captured:
+    with django_assert_max_num_queries(14) as captured:
         response = client.get(pilot.get_absolute_url())
     assert response.status_code == 200
     return len(captured)

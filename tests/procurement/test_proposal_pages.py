@@ -302,7 +302,7 @@ def test_proposal_table_runs_constant_queries(client, django_assert_max_num_quer
     )
     client.force_login(official_of(challenge.city))
     client.get(challenge.get_absolute_url())  # records the close
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("procurement:proposal_table", args=[challenge.slug]))
     assert response.status_code == 200
     assert response.content.decode().count("THB") == size
@@ -315,8 +315,8 @@ def test_sme_dashboard_runs_constant_queries(client, django_assert_max_num_queri
     for _ in range(size):
         ProposalFactory(sme=sme, challenge=ChallengeFactory(city=sme.city))
     client.force_login(member)
-    # Includes the mentor and evaluator role checks, one query each per signed-in request.
-    with django_assert_max_num_queries(17):
+    # Every role is asked in one query per signed-in request.
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("dashboard")).status_code == 200
 
 

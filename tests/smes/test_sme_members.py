@@ -54,7 +54,10 @@ def test_owner_invites_a_colleague_who_signs_in_and_joins(
     assert response.status_code == 302
     membership = SMEMembership.objects.get(sme=owner.sme, user=colleague)
     assert membership.role == SMEMembership.Role.MEMBER
-    assert client.post(link).status_code == 404  # used once only
+    # Used once only: the one who joined is shown the SME, anyone else finds nothing.
+    assert client.post(link).url == owner.sme.get_absolute_url()
+    client.force_login(UserFactory(email="other@example.org"))
+    assert client.post(link).status_code == 404
 
 
 def test_invitation_for_another_address_is_refused(client, owner):

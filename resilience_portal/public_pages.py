@@ -1,0 +1,232 @@
+"""Anonymous public pages kept in the cache, honestly: never stale after a change or a deadline.
+
+A page is kept per host, address, query and language under the *content version*, a number
+every save or delete of a model the public pages show moves on (after commit), so the next
+request after a change renders afresh. A kept page also expires at the programme's next
+deadline (each app registers where its deadlines are: questions and submissions closing, a
+standstill ending, applications opening), so no page shows a challenge open after its
+deadline by the server's clock. Only GETs by visitors without a session or pending messages
+are served from or stored in the cache; each visitor gets their own CSRF token and cookie.
+Signed-in users never see a kept page, and pages for them are never kept.
+"""
+
+import functools
+import hashlib
+import re
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+
+VERSION_KEY = "public-pages:version"
+CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
+CSRF_PLACEHOLDER = b"\x00csrf\x00"
+# Headers the view set that belong to the page; cookies never do.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Last-Modified")
+
+_tracked_apps: set[str] = set()
+_deadline_sources: list[Callable] = []
+_memo: dict = {}
+# Kept pages live in each worker's memory: a hit then costs one cache read (the version), not
+# two. A worker renders each page once per version and language; the store is emptied whole
+# when it fills, which bounds its memory.
+_kept_pages: dict = {}
+_public_paths: set[str] = set()
+KEPT_PAGES_PER_PROCESS = 500
+
+
+def public_page(view):
+    """Mark a view whose anonymous GETs may be kept (it shows only what everyone may see)."""
+    view.public_page = True
+    return view
+
+
+def track_app(app_config) -> None:
+    """Every save or delete of this app's models moves the content version on."""
+    _tracked_apps.add(app_config.label)
+
+
+def register_deadlines(source: Callable) -> None:
+    """``source(now)`` answers the earliest moment after ``now`` at which a public page of the
+    app reads differently by the clock alone (or None)."""
+    _deadline_sources.append(source)
+
+
+@functools.cache
+def _version_reader():
+    """A kept Redis client for the one read every public request makes: Django's Redis cache
+    builds a new client object per call, which cost more than the read itself."""
+    if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+        return None
+    import redis
+
+    location = settings.CACHES["default"]["LOCATION"]
+    if isinstance(location, str):
+        location = location.split(",")
+    return redis.Redis.from_url(location[0])  # the primary, as Django's cache reads it too
+
+
+def content_version() -> int:
+    reader = _version_reader()
+    if reader is not None:
+        raw = reader.get(cache.make_and_validate_key(VERSION_KEY))
+        # Django's Redis cache keeps integers as their digits, so both read the same value.
+        version = int(raw) if raw is not None and raw.isdigit() else None
+    else:
+        version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh cache starts from the clock, so it never reuses a number pages were kept under.
+        version = time.time_ns()
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def _bump():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def bump_content_version() -> None:
+    """Move the version on now and again after commit: a page rendered from the rows as they
+    were before the commit is kept under the in-between version, which no request reads once
+    the commit lands."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _changed(sender, **kwargs):
+    if sender._meta.app_label in _tracked_apps:
+        bump_content_version()
+
+
+post_save.connect(_changed, dispatch_uid="public-pages-save")
+post_delete.connect(_changed, dispatch_uid="public-pages-delete")
+m2m_changed.connect(_changed, dispatch_uid="public-pages-m2m")
+
+
+def next_deadline(version, now):
+    """The earliest deadline after ``now``, asked of the database once per version."""
+    key = f"public-pages:deadline:{version}"
+    moment = cache.get(key)
+    if moment is None or (moment and moment <= now.timestamp()):
+        found = [m for source in _deadline_sources if (m := source(now)) is not None]
+        moment = min(found).timestamp() if found else 0
+        cache.set(key, moment, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return moment or None
+
+
+def memoised(name: str, build: Callable):
+    """``build()`` once per content version in this process: lists the public pages and their
+    forms share (cities with challenges) without a query per request."""
+    version = content_version()
+    held = _memo.get(name)
+    if held is None or held[0] != version:
+        held = (version, build())
+        _memo[name] = held
+    return held[1]
+
+
+def _may_use_cache(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.PUBLIC_PAGE_CACHE_SECONDS > 0
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.headers.get("HX-Request")
+        and not request.user.is_authenticated
+    )
+
+
+def _key(request, version) -> str:
+    address = f"{request.get_host()}|{request.get_full_path()}|{request.LANGUAGE_CODE}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"public-pages:page:{version}:{digest}"
+
+
+class PublicPageCacheMiddleware:
+    """Serve kept anonymous pages of views marked ``public_page``; keep the ones rendered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Addresses known to be public pages are looked up before URL resolution, which
+        # costs more than the lookup on a portal with this many routes.
+        if request.path in _public_paths and _may_use_cache(request):
+            kept = self._look_up(request)
+            if kept is not None:
+                return self._serve(request, kept)
+        response = self.get_response(request)
+        key = getattr(request, "_public_page_key", None)
+        if key and self._keepable(request, response):
+            self._keep(request, response, key)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "public_page", False):
+            return None
+        if len(_public_paths) >= KEPT_PAGES_PER_PROCESS:
+            _public_paths.clear()
+        _public_paths.add(request.path)
+        if not _may_use_cache(request):
+            return None
+        kept = self._look_up(request)
+        return None if kept is None else self._serve(request, kept)
+
+    def _look_up(self, request):
+        if not hasattr(request, "_public_page_key"):
+            version = content_version()
+            request._public_page_key = _key(request, version)
+            request._public_page_version = version
+            request._public_page_started = timezone.now()
+        kept = _kept_pages.get(request._public_page_key)
+        if kept is None or kept[0] <= timezone.now().timestamp():
+            return None
+        return kept
+
+    def _serve(self, request, kept):
+        request._public_page_key = None  # served, not to be kept again
+        _expires, status, headers, content = kept
+        if CSRF_PLACEHOLDER in content:
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(content, status=status)
+        for name, value in headers.items():
+            response.headers[name] = value
+        return response
+
+    def _keepable(self, request, response):
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies.keys() - {settings.CSRF_COOKIE_NAME}
+            and not request.user.is_authenticated
+            # A message shown on this page belongs to this visitor alone.
+            and not getattr(getattr(request, "_messages", None), "_queued_messages", None)
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+        )
+
+    def _keep(self, request, response, key):
+        # The page shows the clock as it read when rendering started.
+        now = request._public_page_started
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        deadline = next_deadline(request._public_page_version, now)
+        if deadline is not None:
+            seconds = min(seconds, int(deadline - timezone.now().timestamp()))
+        if seconds < 1:
+            return
+        content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+        headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+        if len(_kept_pages) >= KEPT_PAGES_PER_PROCESS:
+            _kept_pages.clear()
+        expires = timezone.now().timestamp() + seconds  # the server's clock, as deadlines read it
+        _kept_pages[key] = (expires, response.status_code, headers, content)
