@@ -11,7 +11,7 @@ PG_DATABASE ?= resilience_portal
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
 RUN_PACKAGES := gettext fonts-noto-core fonts-thai-tlwg libpango-1.0-0 libpangoft2-1.0-0
-TEST_PACKAGES := $(RUN_PACKAGES) chromium clamav-daemon poppler-utils
+TEST_PACKAGES := $(RUN_PACKAGES) chromium clamav-daemon poppler-utils default-jre-headless
 
 RUN_ENV := DJANGO_DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL= \
 	CELERY_TASK_ALWAYS_EAGER=true EMAIL_URL=consolemail://

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from resilience_portal.forms import EmailAddressField
 from resilience_portal.text import NameField
 from resilience_portal.uploads import CERTIFICATE_KINDS, PDF_KINDS, UploadField, check_upload
-from resilience_portal.widgets import DateTimeLocalInput
+from resilience_portal.widgets import DateTimeLocalInput, HiddenInitialInput
 
 from .models import (
     LETTER_MAX_BYTES,
@@ -219,6 +219,7 @@ class ApplicationForm(forms.ModelForm):
             # The page carries what it loaded, so "changed" means changed by this person,
             # and a colleague's answers saved meanwhile in other sections are kept.
             self.fields[field].show_hidden_initial = True
+            self.fields[field].hidden_widget = HiddenInitialInput
         letter = self.fields["leadership_letter"]
         letter.widget = forms.FileInput(attrs={"accept": "application/pdf"})
         letter.help_text = _(

@@ -1,4 +1,5 @@
-"""Template context every page needs: the user's roles and the language switcher."""
+"""Template context every page needs: the user's roles, the language switcher and who runs the
+portal (the footer)."""
 
 from django.conf import settings
 
@@ -11,4 +12,6 @@ def portal(request):
         "portal_roles": roles,
         "is_programme_staff": Role.PROGRAMME_STAFF in roles,
         "portal_languages": settings.LANGUAGES,
+        "portal_organisation": settings.PORTAL_ORGANISATION,
+        "portal_contact_email": settings.PORTAL_CONTACT_EMAIL,
     }

@@ -1,4 +1,5 @@
-"""Pages of the shared core: home, dashboard, preferences, language switch and health."""
+"""Pages of the shared core: home, about, privacy, dashboard, preferences, language switch and
+health."""
 
 import uuid
 
@@ -25,6 +26,14 @@ from .storage import stores
 @public_page
 def home(request):
     return render(request, "home.html")
+
+
+def about(request):
+    return render(request, "about.html")
+
+
+def privacy(request):
+    return render(request, "privacy.html")
 
 
 @login_required
