@@ -275,7 +275,7 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who runs the portal and where people write to: shown in every page's footer, the about
 # page and the privacy notice.
-PORTAL_ORGANISATION = env.str("PORTAL_ORGANISATION", default="Resilient Cities Network")
+PORTAL_ORGANISATION = env.str("PORTAL_ORGANISATION", default="Resilience Portal programme")
 PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="programme@resilience-portal.org")
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")

@@ -22,7 +22,7 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
 
 def test_every_page_footer_names_the_organisation_contact_about_and_privacy(client, settings):
-    settings.PORTAL_ORGANISATION = "Resilient Cities Network"
+    settings.PORTAL_ORGANISATION = "Coastal Cities Programme"
     settings.PORTAL_CONTACT_EMAIL = "programme@example.org"
 
     page = client.get(reverse("procurement:challenge_list")).content.decode()
