@@ -28,7 +28,7 @@ def test_every_page_footer_names_the_organisation_contact_about_and_privacy(clie
     page = client.get(reverse("procurement:challenge_list")).content.decode()
 
     footer = page[page.index("<footer") :]
-    assert "run by Resilient Cities Network" in footer
+    assert "run by Coastal Cities Programme" in footer
     assert 'href="mailto:programme@example.org"' in footer
     assert f'href="{reverse("about")}"' in footer
     assert f'href="{reverse("privacy")}"' in footer
