@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -491,22 +491,22 @@ COHORT_ACTS = {
             "open",
             services.open_cohort,
             Cohort.Status.DRAFT,
-            _lazy("Open for applications"),
-            _lazy("The cohort is open for applications."),
+            gettext_lazy("Open for applications"),
+            gettext_lazy("The cohort is open for applications."),
         ),
         CohortAct(
             "start_review",
             services.start_cohort_review,
             Cohort.Status.OPEN,
-            _lazy("Close intake and start the review"),
-            _lazy("Applications are now under review."),
+            gettext_lazy("Close intake and start the review"),
+            gettext_lazy("Applications are now under review."),
         ),
         CohortAct(
             "confirm",
             services.confirm_selection,
             Cohort.Status.REVIEWING,
-            _lazy("Confirm the selection and tell every applicant"),
-            _lazy(
+            gettext_lazy("Confirm the selection and tell every applicant"),
+            gettext_lazy(
                 "The selection is confirmed; every applicant will receive their result by e-mail."
             ),
             "btn-success",
@@ -516,15 +516,15 @@ COHORT_ACTS = {
             "start_running",
             services.start_running,
             Cohort.Status.SELECTED,
-            _lazy("Start the programme"),
-            _lazy("The cohort is running."),
+            gettext_lazy("Start the programme"),
+            gettext_lazy("The cohort is running."),
         ),
         CohortAct(
             "close",
             services.close_cohort,
             Cohort.Status.RUNNING,
-            _lazy("Close the cohort"),
-            _lazy("The cohort is closed."),
+            gettext_lazy("Close the cohort"),
+            gettext_lazy("The cohort is closed."),
             "btn-outline-secondary",
         ),
     ]

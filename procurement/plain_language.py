@@ -10,7 +10,7 @@ import functools
 import re
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from textstat.textstat import textstatistics
 
 LONG_SENTENCE_WORDS = 25
@@ -103,10 +103,10 @@ class Advice:
 
 
 KIND_LABELS = {
-    "long_sentence": _lazy("Long sentence"),
-    "jargon": _lazy("Procurement jargon"),
-    "acronym": _lazy("Acronym without its long form"),
-    "readability": _lazy("Readability"),
+    "long_sentence": gettext_lazy("Long sentence"),
+    "jargon": gettext_lazy("Procurement jargon"),
+    "acronym": gettext_lazy("Acronym without its long form"),
+    "readability": gettext_lazy("Readability"),
 }
 
 
