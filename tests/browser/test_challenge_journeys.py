@@ -119,7 +119,7 @@ def test_official_drafts_staff_publish_smes_propose_and_proposals_open_after_dea
         questions_close=passed - datetime.timedelta(days=1), submissions_close=passed
     )
     page.get_by_role("button", name="Save and submit").click()
-    expect(page.get_by_text(re.compile("The deadline passed"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("The deadline passed"))).to_be_visible()
     late_proposal = Proposal.objects.get(sme=late_sme)
     assert late_proposal.status == Proposal.Status.DRAFT
 

@@ -99,7 +99,10 @@ def test_staff_decide_confirm_and_the_city_shows_on_the_cohorts_page(page):
     page.get_by_label("Decision for Pune").select_option(label="Waitlist")
     page.get_by_role("button", name="Record for Pune").click()
 
-    page.get_by_role("button", name="Confirm the selection and tell every applicant").click()
+    page.get_by_role("link", name="Confirm the selection and tell every applicant").click()
+    # The confirmation step names each city with the result it will receive.
+    expect(page.get_by_role("row", name="Bangkok")).to_be_visible()
+    page.get_by_role("button", name="Yes, confirm and tell every applicant").click()
     expect(page.get_by_text("The selection is confirmed")).to_be_visible()
 
     page.goto("/cohorts/")

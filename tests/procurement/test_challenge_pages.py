@@ -85,7 +85,8 @@ def test_challenge_page_runs_constant_queries(
             answer="a",
             answered_at=timezone.now(),
         )
-    with django_assert_max_num_queries(6):
+    # The challenge, attachments, award, sectors, criteria, amendments and clarifications.
+    with django_assert_max_num_queries(7):
         response = client.get(challenge.get_absolute_url())
     assert response.status_code == 200
     assert challenge.title in response.content.decode()

@@ -22,13 +22,24 @@ def _executor():
     return executor
 
 
+def _before_the_move(graph, node):
+    """The latest migration of ``node``'s app that needs nothing of the move: later ones (a
+    relation to pilots, permissions for every app) came after the SME registry had moved."""
+    before = set(graph.forwards_plan(BEFORE_MOVE))
+    while True:
+        needs = graph.forwards_plan(node)
+        if not any(step[0] in {"procurement", "smes"} and step not in before for step in needs):
+            return node
+        [node] = [parent.key for parent in graph.node_map[node].parents if parent.key[0] == node[0]]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_smes_documents_members_and_proposals_survive_the_move():
     assert connection.vendor == "postgresql"
     executor = _executor()
     executor.migrate([BEFORE_MOVE, ("smes", None)])
     untouched = [
-        node
+        _before_the_move(executor.loader.graph, node)
         for node in executor.loader.graph.leaf_nodes()
         if node[0] not in {"procurement", "smes"}
     ]
