@@ -1,8 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from . import views
 
@@ -13,12 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("privacy/", views.privacy, name="privacy"),
-    # Browsers and feed readers ask for /favicon.ico whatever the page says.
-    path(
-        "favicon.ico",
-        RedirectView.as_view(url=static("favicon.svg"), permanent=True),
-        name="favicon",
-    ),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("preferences/", views.preferences, name="preferences"),
     path("i18n/setlang/", views.set_language, name="set_language"),

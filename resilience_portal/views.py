@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -118,3 +119,9 @@ def healthz(request):
         {"status": "ok" if healthy else "failing", "checks": results},
         status=200 if healthy else 503,
     )
+
+
+def favicon(request):
+    """Browsers and feed readers ask for /favicon.ico whatever the page says. The address is
+    looked up per request: the static files' manifest need not exist when URLs are loaded."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
