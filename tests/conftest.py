@@ -45,7 +45,10 @@ def signed_in(client, user):
 def _quick_password_hashing(settings):
     """Production's PBKDF2 costs about a second of CPU per password on these machines; every
     user a test (or the demo) creates would pay it. Tests that count hashing set their own."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = QUICK_PASSWORD_HASHERS
+
+
+QUICK_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -65,6 +68,11 @@ def _rows_from_data_migrations(request):
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
+    put_back_data_migration_rows()
+
+
+def put_back_data_migration_rows():
+    """The staff group and the sectors, which data migrations made and a flush took away."""
     Group.objects.get_or_create(name=PROGRAMME_STAFF_GROUP)
     for code, _label in SectorCode.CHOICES:
         Sector.objects.get_or_create(code=code)

@@ -369,5 +369,6 @@ def image_file(request, name):
         raise Http404
     kind = "image/png" if name.endswith(".png") else "image/jpeg"
     response = FileResponse(default_storage.open(stored, "rb"), content_type=kind)
-    response["Cache-Control"] = "public, max-age=86400"
+    if not request.user.is_authenticated:  # signed-in answers stay private, pictures too
+        response["Cache-Control"] = "public, max-age=86400"
     return response

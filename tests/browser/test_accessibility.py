@@ -33,6 +33,7 @@ from mentorship.models import LearningSession, MatchingRound, Mentorship
 from procurement.models import Proposal
 from resilience_portal.models import User
 from smes.models import SME
+from tests.conftest import QUICK_PASSWORD_HASHERS, put_back_data_migration_rows
 
 from .conftest import PHONE
 
@@ -215,6 +216,7 @@ def demo_pages(django_db_setup, django_db_blocker):
     with (
         tempfile.TemporaryDirectory() as folder,
         override_settings(
+            PASSWORD_HASHERS=QUICK_PASSWORD_HASHERS,
             MEDIA_ROOT=f"{folder}/media",
             PRIVATE_MEDIA_ROOT=f"{folder}/private",
             CACHES={
@@ -227,6 +229,8 @@ def demo_pages(django_db_setup, django_db_blocker):
         pages_folder = Path(folder) / "pages"
         pages_folder.mkdir()
         with django_db_blocker.unblock(), transaction.atomic():
+            # A transactional test run earlier in this process may have flushed them.
+            put_back_data_migration_rows()
             call_command("seed_demo", allow_production=True, stdout=StringIO())
             clients = {None: Client()}
             for who, path in pages():

@@ -45,6 +45,12 @@ def task_log():
     tracer.addHandler(kept)
     tracer.setLevel(logging.INFO)
     tracer.disabled = False
+    # Celery builds each task's tracer once per process and keeps whether INFO was on then:
+    # a task an earlier test ran would stay silent here. Build them again.
+    from resilience_portal.celery import app
+
+    for task in app.tasks.values():
+        task.__trace__ = None
     try:
         yield kept.records
     finally:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.conf import global_settings
 from django.db import connection
 
 from smes.models import SMEDocument
@@ -109,7 +110,10 @@ def sign_in(browser, node, email, password):
     )
 
 
-def test_two_nodes_share_sessions_files_and_rate_limits(nodes):
+def test_two_nodes_share_sessions_files_and_rate_limits(nodes, settings):
+    # The nodes check passwords with the production hashers; the suite's quick one is not
+    # among them.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
     node_a, node_b = nodes
     sme = CompleteSMEFactory()
     owner = SMEMembershipFactory(sme=sme, role="owner").user
