@@ -4,7 +4,7 @@ import os
 import shutil
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of live_server
 # fixtures are still made one at a time.
@@ -21,6 +21,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 390, "height": 844}
+
+# Assertions wait as long as actions do: with a browser test on each core, a redirect
+# can take longer than Playwright's default five seconds to arrive.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")

@@ -52,7 +52,11 @@ def test_owner_registers_on_a_phone_and_an_official_finds_the_business(page, tmp
     assert SME.objects.get().verification == SME.Verification.PENDING
 
     page.get_by_role("button", name="Show or hide the menu").click()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out = page.get_by_role("button", name="Sign out")
+    expect(sign_out).to_be_visible()
+    expect(page.locator("#main-nav")).not_to_have_class(re.compile(r"\bcollapsing\b"))
+    with page.expect_navigation():
+        sign_out.click()
     expect(page.get_by_role("link", name="Sign in")).to_be_attached()
 
     sign_in(page, official.email)
