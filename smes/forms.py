@@ -209,9 +209,9 @@ class DirectoryFilterForm(forms.Form):
         if data.get("q"):
             queryset = queryset.search(data["q"])
         if data.get("sector"):
-            queryset = queryset.filter(sectors__code=data["sector"])
+            queryset = queryset.in_sector(data["sector"])
         if data.get("city"):
-            queryset = queryset.filter(city__slug=data["city"])
+            queryset = queryset.in_city(data["city"])
         if data.get("country"):
             queryset = queryset.filter(country=data["country"])
         if data.get("size"):

@@ -97,6 +97,12 @@ def test_official_sees_full_profiles(client, official, market):
         ({"q": "water", "city": "bangkok"}, ["Klong Clean"]),
         ({"q": "clean"}, ["Klong Clean"]),
         ({"q": "sens"}, ["Banjir Sensors"]),
+        ({"q": "sol"}, ["Surya Roofs"]),
+        ({"q": "rooftop sol"}, ["Surya Roofs"]),
+        # Every word narrows the search; the last is read as the start of a word.
+        ({"q": "canal clea"}, ["Klong Clean"]),
+        ({"q": "river level sens"}, ["Banjir Sensors"]),
+        ({"q": "river clea"}, []),
         ({"q": "nothing-like-this"}, []),
         ({"sector": "no-such-sector"}, ["Banjir Sensors", "Klong Clean", "Surya Roofs"]),
     ],
@@ -147,18 +153,29 @@ def test_filters_stay_in_the_pagination_links(client, official):
     assert len(second.context["page"].object_list) == 5
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "local", "city": "semarang"},
+        {"q": "local solu", "sector": "water", "size": "small", "verified": "on"},
+    ],
+)
 @pytest.mark.parametrize("size", [5, 40])
 def test_directory_runs_a_constant_number_of_queries(
-    client, official, size, django_assert_max_num_queries
+    client, official, size, query, django_assert_max_num_queries
 ):
     city = CityFactory(slug="semarang", country="ID")
-    sectors = list(Sector.objects.all()[:3])
+    sectors = list(Sector.objects.filter(code__in=["energy", "waste", "water"]))
     for _number in range(size):
-        SMEFactory(city=city, country="ID").sectors.add(*sectors)
-    # Every role is asked in one query per request; the filter's lists need none.
+        SMEFactory(city=city, country="ID", verification=SME.Verification.VERIFIED).sectors.add(
+            *sectors
+        )
+    # Every role is asked in one query per request; the filter's lists need none, and the
+    # city and sector are looked up inside the search's own queries.
     with django_assert_max_num_queries(7):
-        response = client.get(URL, {"q": "local", "city": "semarang"})
+        response = client.get(URL, query)
     assert len(response.context["page"].object_list) == min(size, 25)
+    assert response.context["page"].paginator.count == size  # each SME once, in three sectors
 
 
 def test_htmx_request_gets_only_the_results(client, official, market):
