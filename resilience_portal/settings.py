@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "resilience_portal.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A kept anonymous page is served here, headers and all, before the rest of the stack.
+    "resilience_portal.public_pages.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,7 +73,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "resilience_portal.middleware.StaffSecondFactorMiddleware",
-    "resilience_portal.public_pages.PublicPageCacheMiddleware",
     "resilience_portal.middleware.PrivateResponsesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "resilience_portal.middleware.AtomicWritesMiddleware",
