@@ -159,6 +159,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str(
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("ACCOUNT_RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
     "signup": "20/m/ip",
+    # The newsletter form sends a confirmation e-mail: nobody may flood an inbox with them,
+    # or the mail queue from one address.
+    "newsletter_subscribe": env.str("NEWSLETTER_RATE_LIMIT", default="20/h/ip,3/h/key"),
 }
 # Staff and superusers must add an authenticator app (StaffSecondFactorMiddleware); recovery
 # codes come with it, so a lost phone does not lock anyone out.
