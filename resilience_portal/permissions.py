@@ -61,6 +61,15 @@ def is_programme_staff(user) -> bool:
     return has_role(user, Role.PROGRAMME_STAFF)
 
 
+def programme_staff_users():
+    """Everyone who holds the programme staff role: the people staff notices go to."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        is_staff=True, is_active=True, groups__name=PROGRAMME_STAFF_GROUP
+    )
+
+
 register_role(Role.PROGRAMME_STAFF, _programme_staff_rows)
 
 
