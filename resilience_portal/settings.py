@@ -96,7 +96,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "resilience_portal.context_processors.portal",
             ],
-            "builtins": ["resilience_portal.templatetags.portal_formats"],
+            "builtins": [
+                "resilience_portal.templatetags.portal_formats",
+                "resilience_portal.templatetags.chrome",
+            ],
         },
     },
 ]
