@@ -19,9 +19,14 @@ def page(client, path):
     return client.get(path).content.decode()
 
 
-def test_each_page_returns_the_language_switch_to_itself():
+def signed_in_as(**user_fields):
     client = Client()
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(**user_fields))
+    return client
+
+
+def test_each_page_returns_the_language_switch_to_itself():
+    client = signed_in_as()
 
     first = page(client, "/about/")
     second = page(client, "/challenges/?status=published&q=flood")
@@ -47,10 +52,8 @@ def test_each_visitor_gets_a_token_that_works_for_them():
 
 
 def test_the_chrome_follows_the_language_and_the_signed_in_state():
-    thai = Client()
-    thai.force_login(UserFactory(language="th"))
-    english = Client()
-    english.force_login(UserFactory(language="en"))
+    thai = signed_in_as(language="th")
+    english = signed_in_as(language="en")
 
     assert "ออกจากระบบ" in page(thai, "/about/")
     english_page = page(english, "/about/")
@@ -60,10 +63,8 @@ def test_the_chrome_follows_the_language_and_the_signed_in_state():
 
 
 def test_the_footer_names_each_users_own_time_zone():
-    bangkok = Client()
-    bangkok.force_login(UserFactory(time_zone="Asia/Bangkok"))
-    manila = Client()
-    manila.force_login(UserFactory(time_zone="Asia/Manila"))
+    bangkok = signed_in_as(time_zone="Asia/Bangkok")
+    manila = signed_in_as(time_zone="Asia/Manila")
 
     assert "Times shown in Asia/Bangkok" in page(bangkok, "/about/")
     assert "Times shown in Asia/Manila" in page(manila, "/about/")
