@@ -139,6 +139,8 @@ def _pages():
         ("/smes/?q=water official", "/smes/?q=water", official),
         ("challenge page, SME owner", f"/challenges/{challenge.slug}/", sme_owner),
         ("challenge page, official", f"/challenges/{challenge.slug}/", official),
+        # The least a signed-in page costs: session, user and the shared chrome, no panel.
+        ("/about/ official (floor)", "/about/", official),
     ]
     return anonymous, signed_in
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from resilience_portal import mail
+from resilience_portal.permissions import programme_staff_users
 
 from .models import CityApplication
 
@@ -33,6 +34,24 @@ def tell_requester(membership, template_prefix):
             "name": person.full_name,
             "link": site + membership.city.get_absolute_url(),
             "register_link": site + reverse("cohorts:city_register"),
+        },
+    )
+
+
+def tell_staff_city_requested(membership):
+    """Programme staff hear of every request to represent a city, each in their language, so
+    none waits unseen in the review queue."""
+    staff = list(programme_staff_users())
+    if not staff:
+        return
+    mail.send_templated(
+        "cohorts_official_requested",
+        to=staff,
+        context={
+            "membership": membership,
+            "city": membership.city,
+            "person": membership.user,
+            "link": settings.SITE_URL.rstrip("/") + reverse("cohorts:official_requests"),
         },
     )
 

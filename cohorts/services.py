@@ -560,6 +560,7 @@ def request_city_team(*, by, name, position, letter=None, staff_contact="", **pr
             membership.evidence_letter.save(letter.name, letter, save=False)
             membership.evidence_letter_name = letter.checked.safe_name
             membership.save(update_fields=["evidence_letter", "evidence_letter_name"])
+        notices.tell_staff_city_requested(membership)
     return membership
 
 

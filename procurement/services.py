@@ -20,7 +20,7 @@ from cohorts.models import CityMembership
 from resilience_portal import audit, scanning
 from resilience_portal.formatting import format_city_moment
 from resilience_portal.mail import send_templated
-from resilience_portal.permissions import PROGRAMME_STAFF_GROUP, is_programme_staff
+from resilience_portal.permissions import is_programme_staff, programme_staff_users
 from resilience_portal.refusals import Refused
 from resilience_portal.transitions import locked, transition
 from smes.models import SME
@@ -50,8 +50,7 @@ def _officials(challenge):
 
 
 def tell_staff_challenge_pending(challenge):
-    User = get_user_model()
-    staff = User.objects.filter(is_staff=True, is_active=True, groups__name=PROGRAMME_STAFF_GROUP)
+    staff = programme_staff_users()
     if staff.exists():
         send_templated(
             "challenge_pending",

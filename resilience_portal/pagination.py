@@ -9,16 +9,18 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 
+COUNT_LIMIT = 1000
+
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, limit=1000, **kwargs):
+    def __init__(self, object_list, per_page, *, limit=COUNT_LIMIT, **kwargs):
         self.limit = limit
         super().__init__(object_list, per_page, **kwargs)
 
     @cached_property
     def matches(self):
         """Matches counted up to one past the limit, without sorting them first."""
-        return self.object_list.order_by()[: self.limit + 1].count()
+        return capped_count(self.object_list, self.limit)
 
     @cached_property
     def more(self):
@@ -28,3 +30,9 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         return min(self.matches, self.limit)
+
+
+def capped_count(queryset, limit=COUNT_LIMIT):
+    """The rows counted up to one past ``limit``, without sorting them: a dashboard says
+    "more than 1,000" instead of scanning a queue of any length on every visit."""
+    return queryset.order_by()[: limit + 1].count()

@@ -61,6 +61,15 @@ def is_programme_staff(user) -> bool:
     return has_role(user, Role.PROGRAMME_STAFF)
 
 
+def programme_staff_users():
+    """Everyone who holds the programme staff role: the people staff notices go to."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        is_staff=True, is_active=True, groups__name=PROGRAMME_STAFF_GROUP
+    )
+
+
 register_role(Role.PROGRAMME_STAFF, _programme_staff_rows)
 
 
@@ -80,16 +89,38 @@ def _compute_roles(user) -> frozenset[Role]:
     return frozenset(held)
 
 
+# Roles follow from rows of the apps whose every change moves the content version on
+# (public_pages.track_app) and from staff groups, whose changes move it too: a process keeps
+# each user's roles under the version and asks the database again once it moves.
+_roles_by_version: dict = {}
+ROLES_KEPT_PER_PROCESS = 5000
+
+
 def roles_of(user) -> frozenset[Role]:
-    """The roles ``user`` holds now, computed in one query once per request and kept on the
-    user object."""
+    """The roles ``user`` holds now: one query when the content version has moved since this
+    process last asked, kept on the user object for the rest of the request."""
     if not user.is_authenticated:
         return frozenset()
     roles = getattr(user, "_portal_roles", None)
     if roles is None:
-        roles = _compute_roles(user)
+        from .public_pages import content_version
+
+        key = (user.pk, user.is_active, user.is_staff, content_version())
+        roles = _roles_by_version.get(key)
+        if roles is None:
+            roles = _compute_roles(user)
+            if len(_roles_by_version) >= ROLES_KEPT_PER_PROCESS:
+                _roles_by_version.clear()
+            _roles_by_version[key] = roles
         user._portal_roles = roles
     return roles
+
+
+def forget_roles(**kwargs) -> None:
+    """A change of group membership (the staff role) moves the content version on."""
+    from .public_pages import bump_content_version
+
+    bump_content_version()
 
 
 def has_role(user, role: Role) -> bool:

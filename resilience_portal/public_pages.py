@@ -8,6 +8,11 @@ standstill ending, applications opening), so no page shows a challenge open afte
 deadline by the server's clock. Only GETs by visitors without a session or pending messages
 are served from or stored in the cache; each visitor gets their own CSRF token and cookie.
 Signed-in users never see a kept page, and pages for them are never kept.
+
+The middleware sits right after SecurityMiddleware (so HTTPS redirects still apply) and keeps
+the whole response as the rest of the stack left it, headers included (content security
+policy, frame options, language, Vary): a kept page is served without running that stack
+again, and only what belongs to the visitor, the CSRF token and its cookie, is made afresh.
 """
 
 import functools
@@ -21,14 +26,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
-from django.utils import timezone
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.utils import timezone, translation
 
 VERSION_KEY = "public-pages:version"
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"
-# Headers the view set that belong to the page; cookies never do.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Last-Modified")
+# Headers that belong to one response, not to the page: made afresh on every answer.
+UNKEPT_HEADERS = frozenset({"content-length", "set-cookie", "x-request-id"})
 
 _tracked_apps: set[str] = set()
 _deadline_sources: list[Callable] = []
@@ -136,18 +141,20 @@ def memoised(name: str, build: Callable):
 
 
 def _may_use_cache(request) -> bool:
+    """A GET by a visitor without a session, so not signed in (a sign-in lives in the session:
+    this is asked before the authentication middleware has run), and without pending messages."""
     return (
         request.method in ("GET", "HEAD")
         and settings.PUBLIC_PAGE_CACHE_SECONDS > 0
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
         and not request.headers.get("HX-Request")
-        and not request.user.is_authenticated
+        and not getattr(getattr(request, "user", None), "is_authenticated", False)
     )
 
 
-def _key(request, version) -> str:
-    address = f"{request.get_host()}|{request.get_full_path()}|{request.LANGUAGE_CODE}"
+def _key(request, version, language) -> str:
+    address = f"{request.get_host()}|{request.get_full_path()}|{language}"
     digest = hashlib.sha256(address.encode()).hexdigest()
     return f"public-pages:page:{version}:{digest}"
 
@@ -157,10 +164,12 @@ class PublicPageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Its cookie handling, for the one thing a kept page makes afresh: the CSRF token.
+        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
-        # Addresses known to be public pages are looked up before URL resolution, which
-        # costs more than the lookup on a portal with this many routes.
+        # Addresses known to be public pages are looked up before URL resolution and the
+        # rest of the middleware, which cost more than the lookup.
         if request.path in _public_paths and _may_use_cache(request):
             kept = self._look_up(request)
             if kept is not None:
@@ -185,7 +194,10 @@ class PublicPageCacheMiddleware:
     def _look_up(self, request):
         if not hasattr(request, "_public_page_key"):
             version = content_version()
-            request._public_page_key = _key(request, version)
+            # The language LocaleMiddleware will choose (it has not run yet on a hit).
+            language = translation.get_language_from_request(request)
+            request._public_page_language = language
+            request._public_page_key = _key(request, version, language)
             request._public_page_version = version
             request._public_page_started = timezone.now()
         kept = _kept_pages.get(request._public_page_key)
@@ -197,11 +209,13 @@ class PublicPageCacheMiddleware:
         request._public_page_key = None  # served, not to be kept again
         _expires, status, headers, content = kept
         if CSRF_PLACEHOLDER in content:
+            self.csrf.process_request(request)  # the visitor's own CSRF cookie, if any
             content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
         response = HttpResponse(content, status=status)
-        for name, value in headers.items():
+        for name, value in headers:
             response.headers[name] = value
-        return response
+        response.headers["Content-Length"] = str(len(content))
+        return self.csrf.process_response(request, response)
 
     def _keepable(self, request, response):
         return (
@@ -209,6 +223,9 @@ class PublicPageCacheMiddleware:
             and not response.streaming
             and not response.cookies.keys() - {settings.CSRF_COOKIE_NAME}
             and not request.user.is_authenticated
+            and getattr(request, "LANGUAGE_CODE", None) == request._public_page_language
+            # A nonce in the content security policy is for one response only.
+            and "'nonce-" not in response.get("Content-Security-Policy", "")
             # A message shown on this page belongs to this visitor alone.
             and not getattr(getattr(request, "_messages", None), "_queued_messages", None)
             and "private" not in response.get("Cache-Control", "")
@@ -225,7 +242,9 @@ class PublicPageCacheMiddleware:
         if seconds < 1:
             return
         content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-        headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+        headers = [
+            (name, value) for name, value in response.items() if name.lower() not in UNKEPT_HEADERS
+        ]
         if len(_kept_pages) >= KEPT_PAGES_PER_PROCESS:
             _kept_pages.clear()
         expires = timezone.now().timestamp() + seconds  # the server's clock, as deadlines read it

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "resilience_portal.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A kept anonymous page is served here, headers and all, before the rest of the stack.
+    "resilience_portal.public_pages.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,7 +73,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "resilience_portal.middleware.StaffSecondFactorMiddleware",
-    "resilience_portal.public_pages.PublicPageCacheMiddleware",
     "resilience_portal.middleware.PrivateResponsesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "resilience_portal.middleware.AtomicWritesMiddleware",
@@ -95,7 +96,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "resilience_portal.context_processors.portal",
             ],
-            "builtins": ["resilience_portal.templatetags.portal_formats"],
+            "builtins": [
+                "resilience_portal.templatetags.portal_formats",
+                "resilience_portal.templatetags.chrome",
+            ],
         },
     },
 ]
@@ -158,6 +162,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str(
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("ACCOUNT_RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
     "signup": "20/m/ip",
+    # The newsletter form sends a confirmation e-mail: nobody may flood an inbox with them,
+    # or the mail queue from one address.
+    "newsletter_subscribe": env.str("NEWSLETTER_RATE_LIMIT", default="20/h/ip,3/h/key"),
 }
 # Staff and superusers must add an authenticator app (StaffSecondFactorMiddleware); recovery
 # codes come with it, so a lost phone does not lock anyone out.
@@ -390,6 +397,9 @@ if ALLAUTH_TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+# Sessions are read from the cache and written to both: no session query on most requests,
+# and nobody is signed out when the cache is emptied.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SAMESITE = "Lax"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resilience_portal import audit, mail
+from resilience_portal.pagination import COUNT_LIMIT, capped_count
 from resilience_portal.permissions import Role, has_role
 from resilience_portal.refusals import Refused
 from resilience_portal.transitions import locked, transition
@@ -281,4 +282,5 @@ def sme_panel(request):
 
 
 def verification_panel(request):
-    return {"pending": SME.objects.filter(verification=SME.Verification.PENDING).count()}
+    pending = capped_count(SME.objects.filter(verification=SME.Verification.PENDING), COUNT_LIMIT)
+    return {"pending": min(pending, COUNT_LIMIT), "more": pending > COUNT_LIMIT}

@@ -1,6 +1,7 @@
 """Newsletter pages: subscribe, confirm, unsubscribe and manage from signed links; the sent
 issues on the web; and the staff pages to compose, preview, test, schedule and send."""
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -47,6 +48,16 @@ def archive(request):
 def subscribe(request):
     form = SubscribeForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
+        address = form.cleaned_data["email"].strip().lower()
+        if not ratelimit.consume(request, action="newsletter_subscribe", key=address):
+            form.add_error(
+                None,
+                _(
+                    "Too many subscriptions were asked for this address or from your network "
+                    "just now. Nothing was sent; please try again in an hour."
+                ),
+            )
+            return render(request, TEMPLATES + "subscribe.html", {"form": form}, status=429)
         services.subscribe(
             email=form.cleaned_data["email"],
             name=form.cleaned_data["name"],

@@ -220,3 +220,34 @@ def test_the_confirmation_email_is_in_the_language_asked_for(
 
     (message,) = mail.outbox
     assert "พอร์ทัลเมืองยืดหยุ่น" in message.body  # the portal's name in Thai
+
+
+def test_asking_again_and_again_for_one_address_is_refused_on_the_form(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _attempt in range(3):
+            assert subscribe(Client(), "victim@example.org").status_code == 302
+        refused = subscribe(client, "VICTIM@example.org")
+
+    assert refused.status_code == 429
+    assert "try again in an hour" in refused.content.decode()
+    assert refused.context["form"].data["email"] == "VICTIM@example.org"
+    assert len(mail.outbox) == 3
+    assert subscribe(Client(), "someone.else@example.org").status_code == 302
+
+
+def test_many_addresses_from_one_network_are_refused_after_the_limit(settings):
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "newsletter_subscribe": "2/h/ip",
+    }
+    visitor = Client(REMOTE_ADDR="203.0.113.7")
+    assert subscribe(visitor, "one@example.org").status_code == 302
+    assert subscribe(visitor, "two@example.org").status_code == 302
+
+    refused = subscribe(visitor, "three@example.org")
+
+    assert refused.status_code == 429
+    assert not Subscriber.objects.filter(email="three@example.org").exists()
+    assert subscribe(Client(REMOTE_ADDR="198.51.100.2"), "three@example.org").status_code == 302

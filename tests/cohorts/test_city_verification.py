@@ -20,6 +20,7 @@ from tests.factories import (
     CityFactory,
     CityMembershipFactory,
     SMEFactory,
+    StaffFactory,
     SubmittedApplicationFactory,
     UserFactory,
 )
@@ -412,3 +413,42 @@ def test_a_city_with_a_verified_official_cannot_be_claimed(signed_in, user):
 
     assert response.status_code == 200
     assert not CityMembership.objects.filter(user=user).exists()
+
+
+def test_staff_are_told_of_a_new_request_each_in_their_language(
+    client, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    thai_staff = StaffFactory(language="th")
+    UserFactory(is_staff=True, language="en")  # staff flag without the group: not told
+    user = UserFactory(full_name="Maria Santos")
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(REGISTER, request_form("Fakeville"))
+
+    assert response.status_code == 302
+    assert sorted(address for m in mailoutbox for address in m.to) == sorted(
+        [staff.email, thai_staff.email]
+    )
+    english = next(m for m in mailoutbox if m.to == [staff.email])
+    assert english.subject == "Request to represent Fakeville waiting for review"
+    assert "Maria Santos" in english.body and "Disaster risk reduction officer" in english.body
+    assert reverse("cohorts:official_requests") in english.body
+    assert reverse("cohorts:official_requests") in english.alternatives[0][0]
+    thai = next(m for m in mailoutbox if m.to == [thai_staff.email])
+    assert thai.extra_headers["Content-Language"] == "th"
+
+
+def test_no_staff_notice_when_a_request_is_refused(
+    client, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    client.force_login(user)
+    client.post(REGISTER, request_form("Fakeville"))
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(REGISTER, request_form("Fakeville"))
+
+    assert again.status_code == 200
+    assert mailoutbox == []

@@ -156,6 +156,24 @@ def test_cohort_e_mails_are_in_each_officials_language(sent, reader, actor):
     )
 
 
+def test_staff_read_a_request_to_represent_a_city_in_their_own_language(sent, reader):
+    reader.is_staff = True
+    reader.save()
+    reader.groups.add(Group.objects.get(name=PROGRAMME_STAFF_GROUP))
+    membership = CityMembership.objects.create(
+        city=CityFactory(name="Chiang Mai"),
+        user=UserFactory(language=ACTOR),
+        status=CityMembership.Status.PENDING,
+        position="Head of disaster risk reduction",
+    )
+
+    check(
+        sent(cohort_notices.tell_staff_city_requested, membership),
+        "cohorts_official_requested",
+        to=reader.email,
+    )
+
+
 def test_an_invitation_to_a_newcomer_is_in_the_inviters_account_language(sent, mailoutbox):
     inviter = UserFactory(language=READER)  # the account's language, not the page's
     city = CityFactory()
@@ -486,6 +504,7 @@ CHECKED_ABOVE = {
     "cohorts_result",
     "cohorts_official_verified",
     "cohorts_official_rejected",
+    "cohorts_official_requested",
     "cohorts_invitation",
     "sme_invitation",
     "sme_verified",

@@ -1,13 +1,14 @@
 """Roles follow from memberships, and forbidden objects answer 404."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 
 from cohorts.models import City
 from resilience_portal.permissions import (
+    PROGRAMME_STAFF_GROUP,
     Role,
     get_visible_or_404,
     programme_staff_required,
@@ -26,6 +27,59 @@ def test_a_city_membership_makes_a_city_official():
     membership = CityMembershipFactory()
 
     assert roles_of(membership.user) == {Role.CITY_OFFICIAL}
+
+
+def _fresh(user):
+    """The user as the next request loads it."""
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_roles_are_asked_of_the_database_once_until_something_changes(
+    django_assert_num_queries,
+):
+    user = CityMembershipFactory().user
+    assert roles_of(_fresh(user)) == {Role.CITY_OFFICIAL}
+    again = _fresh(user)
+
+    with django_assert_num_queries(0):
+        assert roles_of(again) == {Role.CITY_OFFICIAL}
+
+
+def test_a_new_membership_gives_its_role_on_the_next_request():
+    user = UserFactory()
+    assert roles_of(_fresh(user)) == frozenset()
+
+    SMEMembershipFactory(user=user)
+
+    assert roles_of(_fresh(user)) == {Role.SME_MEMBER}
+
+
+def test_a_membership_taken_away_takes_its_role_on_the_next_request():
+    membership = CityMembershipFactory()
+    assert roles_of(_fresh(membership.user)) == {Role.CITY_OFFICIAL}
+
+    membership.status = membership.Status.REJECTED
+    membership.save()
+
+    assert roles_of(_fresh(membership.user)) == frozenset()
+
+
+def test_joining_or_leaving_the_staff_group_counts_on_the_next_request(staff):
+    assert Role.PROGRAMME_STAFF in roles_of(_fresh(staff))
+
+    staff.groups.clear()
+    assert Role.PROGRAMME_STAFF not in roles_of(_fresh(staff))
+
+    staff.groups.add(Group.objects.get(name=PROGRAMME_STAFF_GROUP))
+    assert Role.PROGRAMME_STAFF in roles_of(_fresh(staff))
+
+
+def test_losing_the_staff_flag_counts_on_the_next_request(staff):
+    assert Role.PROGRAMME_STAFF in roles_of(_fresh(staff))
+
+    type(staff).objects.filter(pk=staff.pk).update(is_staff=False)
+
+    assert Role.PROGRAMME_STAFF not in roles_of(_fresh(staff))
 
 
 def test_programme_staff_need_the_group_and_the_staff_flag(staff):

@@ -113,3 +113,49 @@ def test_a_message_for_one_visitor_is_not_kept_for_the_next(client):
     assert "You have signed out." in signed_out.content.decode()
 
     assert "You have signed out." not in Client().get("/").content.decode()
+
+
+def test_a_kept_page_carries_the_headers_of_a_rendered_one():
+    ChallengeFactory()
+    rendered = Client().get("/challenges/")
+    kept = Client().get("/challenges/")
+
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Content-Language",
+        "Vary",
+        "Content-Type",
+    ):
+        assert kept[header] == rendered[header], header
+    assert kept["X-Request-ID"] != rendered["X-Request-ID"]
+    assert int(kept["Content-Length"]) == len(kept.content)
+
+
+def test_a_visitor_with_a_csrf_cookie_keeps_it_on_a_kept_page():
+    ChallengeFactory()
+    Client().get("/challenges/")
+    visitor = Client(enforce_csrf_checks=True)
+    first = visitor.get("/")  # a page rendered afresh gives the visitor a cookie
+    cookie = first.cookies[settings.CSRF_COOKIE_NAME].value
+
+    kept = visitor.get("/challenges/")
+    token = kept.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    switched = visitor.post(
+        "/i18n/setlang/", {"language": "th", "next": "/", "csrfmiddlewaretoken": token}
+    )
+
+    assert visitor.cookies[settings.CSRF_COOKIE_NAME].value == cookie
+    assert switched.status_code == 302
+
+
+def test_plain_http_is_still_sent_to_https_for_a_kept_page(settings):
+    ChallengeFactory()
+    Client().get("/challenges/", secure=True)
+    settings.SECURE_SSL_REDIRECT = True
+
+    response = Client().get("/challenges/")
+
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")

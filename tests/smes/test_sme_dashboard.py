@@ -43,6 +43,17 @@ def test_staff_see_how_many_smes_wait(client):
     assert reverse("smes:verification_queue") in page
 
 
+def test_a_long_queue_is_counted_up_to_the_limit_only(client, monkeypatch):
+    monkeypatch.setattr("smes.services.COUNT_LIMIT", 2)
+    for _number in range(3):
+        CompleteSMEFactory(verification=SME.Verification.PENDING)
+    client.force_login(StaffFactory())
+
+    page = client.get(DASHBOARD).content.decode()
+
+    assert "More than 2 SMEs are waiting for verification" in page
+
+
 def test_newcomer_is_offered_registration(client):
     client.force_login(UserFactory())
     assert reverse("smes:register") in client.get(DASHBOARD).content.decode()
