@@ -162,11 +162,6 @@ class SMEQuerySet(models.QuerySet):
         )
         return self.filter(Exists(links))
 
-    def in_city(self, slug):
-        """SMEs of the city ``slug``, compared by the city's id: the SMEs' own index on it
-        serves, and the planner estimates from the SMEs' statistics, not the cities'."""
-        return self.filter(city=City.objects.filter(slug=slug).order_by().values("pk")[:1])
-
 
 SEARCH_CONFIG = "english"
 # Addresses under /smes/ that are pages, not profiles.

@@ -111,6 +111,13 @@ def test_filters_combine(client, official, market, query, expected):
     assert names(client.get(URL, query)) == expected
 
 
+def test_a_city_added_since_the_last_search_can_be_filtered_on(client, official, market):
+    assert names(client.get(URL, {"city": "semarang"})) == ["Banjir Sensors", "Surya Roofs"]
+    da_nang = CityFactory(name="Da Nang", slug="da-nang", country="VN")
+    SMEFactory(legal_name="Han River Boats", city=da_nang, country="VN")
+    assert names(client.get(URL, {"city": "da-nang"})) == ["Han River Boats"]
+
+
 def test_text_search_uses_the_stored_vector_on_postgresql(market):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
