@@ -29,15 +29,15 @@ def run():
                 raise _Undo
         except _Undo:
             pass
+        _clear_undone_rows()
         verdict = "ok" if elapsed < GOAL_SECONDS else f"over {GOAL_SECONDS} s"
         print(f"   generate_smes {COUNT:,} (run {attempt})    {elapsed:5.1f} s ({verdict})")
-    _clear_undone_rows()
 
 
 def _clear_undone_rows():
     """The undone rows stay behind as dead tuples, and in the search index's pending list,
-    until a VACUUM: the benchmarks after this one would search through them (the directory's
-    "flood warning" in Bangkok took 29 ms instead of 21)."""
+    until a VACUUM: the next run, and the benchmarks after this one, would work through them
+    (the directory's "flood warning" in Bangkok took 29 ms instead of 21)."""
     from django.db import connection
 
     from smes.models import SME
