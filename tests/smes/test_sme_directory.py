@@ -252,3 +252,13 @@ def test_export_starts_with_a_byte_order_mark_so_spreadsheets_read_thai_names(cl
     content = b"".join(client.get(EXPORT).streaming_content)
     assert content.startswith(b"\xef\xbb\xbf")
     assert "บริษัท คลองสะอาด จำกัด" in content.decode("utf-8-sig")
+
+
+def test_the_filters_chosen_stay_chosen_on_the_results_page(client, official, market):
+    page = client.get(URL, {"city": "bangkok", "country": "TH", "sector": "water"}).content.decode()
+
+    assert '<option value="bangkok" selected>Bangkok</option>' in page
+    assert '<option value="TH" selected>' in page
+    assert '<option value="water" selected>' in page
+    assert '<option value="semarang">Semarang</option>' in page
+    assert '<option value="" selected>Any</option>' in page  # size, not chosen
