@@ -15,6 +15,8 @@ from django.db.models import Exists, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from .versions import bump_content_version, content_version
+
 PROGRAMME_STAFF_GROUP = "Programme staff"
 
 
@@ -103,8 +105,6 @@ def roles_of(user) -> frozenset[Role]:
         return frozenset()
     roles = getattr(user, "_portal_roles", None)
     if roles is None:
-        from .public_pages import content_version
-
         key = (user.pk, user.is_active, user.is_staff, content_version())
         roles = _roles_by_version.get(key)
         if roles is None:
@@ -118,8 +118,6 @@ def roles_of(user) -> frozenset[Role]:
 
 def forget_roles(**kwargs) -> None:
     """A change of group membership (the staff role) moves the content version on."""
-    from .public_pages import bump_content_version
-
     bump_content_version()
 
 

@@ -15,21 +15,19 @@ policy, frame options, language, Vary): a kept page is served without running th
 again, and only what belongs to the visitor, the CSRF token and its cookie, is made afresh.
 """
 
-import functools
-import hashlib
 import re
-import time
+import secrets
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware
 from django.utils import timezone, translation
 
-VERSION_KEY = "public-pages:version"
+from .versions import bump_content_version, content_version
+
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"
 # Headers that belong to one response, not to the page: made afresh on every answer.
@@ -61,51 +59,6 @@ def register_deadlines(source: Callable) -> None:
     """``source(now)`` answers the earliest moment after ``now`` at which a public page of the
     app reads differently by the clock alone (or None)."""
     _deadline_sources.append(source)
-
-
-@functools.cache
-def _version_reader():
-    """A kept Redis client for the one read every public request makes: Django's Redis cache
-    builds a new client object per call, which cost more than the read itself."""
-    if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
-        return None
-    import redis
-
-    location = settings.CACHES["default"]["LOCATION"]
-    if isinstance(location, str):
-        location = location.split(",")
-    return redis.Redis.from_url(location[0])  # the primary, as Django's cache reads it too
-
-
-def content_version() -> int:
-    reader = _version_reader()
-    if reader is not None:
-        raw = reader.get(cache.make_and_validate_key(VERSION_KEY))
-        # Django's Redis cache keeps integers as their digits, so both read the same value.
-        version = int(raw) if raw is not None and raw.isdigit() else None
-    else:
-        version = cache.get(VERSION_KEY)
-    if version is None:
-        # A fresh cache starts from the clock, so it never reuses a number pages were kept under.
-        version = time.time_ns()
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
-    return version
-
-
-def _bump():
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-
-
-def bump_content_version() -> None:
-    """Move the version on now and again after commit: a page rendered from the rows as they
-    were before the commit is kept under the in-between version, which no request reads once
-    the commit lands."""
-    _bump()
-    transaction.on_commit(_bump)
 
 
 def _changed(sender, **kwargs):
@@ -153,10 +106,45 @@ def _may_use_cache(request) -> bool:
     )
 
 
-def _key(request, version, language) -> str:
-    address = f"{request.get_host()}|{request.get_full_path()}|{language}"
-    digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"public-pages:page:{version}:{digest}"
+def _key(request, version, language) -> tuple:
+    return (version, request.get_host(), request.get_full_path(), language)
+
+
+_CSRF_CHAR_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+# Random bytes at or above this would favour the alphabet's first characters: they are skipped.
+_CSRF_BYTE_LIMIT = 256 - 256 % len(CSRF_ALLOWED_CHARS)
+
+
+def _random_csrf_chars(count: int) -> str:
+    """``count`` characters of the CSRF alphabet, each equally likely, from one read of the
+    system's randomness: ``get_random_string`` reads it once per character, 64 reads for a new
+    visitor's secret and mask, which cost more than serving the rest of a kept page."""
+    drawn = []
+    while len(drawn) < count:
+        drawn += [
+            CSRF_ALLOWED_CHARS[byte % len(CSRF_ALLOWED_CHARS)]
+            for byte in secrets.token_bytes(count + count // 2)
+            if byte < _CSRF_BYTE_LIMIT
+        ]
+    return "".join(drawn[:count])
+
+
+def visitor_csrf_token(request) -> str:
+    """The visitor's CSRF token for a kept page, as ``get_token`` makes it: the secret from
+    their cookie (or a new one, which the CSRF middleware then sets as the cookie), masked
+    afresh for this response so the page never carries the secret itself."""
+    secret = request.META.get("CSRF_COOKIE")
+    if secret is None:
+        secret = _random_csrf_chars(CSRF_SECRET_LENGTH)
+        request.META["CSRF_COOKIE"] = secret
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    mask = _random_csrf_chars(CSRF_SECRET_LENGTH)
+    size = len(CSRF_ALLOWED_CHARS)
+    cipher = "".join(
+        CSRF_ALLOWED_CHARS[(_CSRF_CHAR_INDEX[s] + _CSRF_CHAR_INDEX[m]) % size]
+        for s, m in zip(secret, mask, strict=True)
+    )
+    return mask + cipher
 
 
 class PublicPageCacheMiddleware:
@@ -210,7 +198,7 @@ class PublicPageCacheMiddleware:
         _expires, status, headers, content = kept
         if CSRF_PLACEHOLDER in content:
             self.csrf.process_request(request)  # the visitor's own CSRF cookie, if any
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+            content = content.replace(CSRF_PLACEHOLDER, visitor_csrf_token(request).encode())
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response.headers[name] = value
