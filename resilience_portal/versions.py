@@ -18,21 +18,21 @@ import threading
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
 
 VERSION_KEY = "public-pages:version"
 logger = logging.getLogger(__name__)
-_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 
 
 @functools.cache
 def _client():
     """A kept Redis client for the version: Django's Redis cache builds a new client object
     per call, which costs more than the read itself. None without a Redis cache."""
-    if settings.CACHES["default"]["BACKEND"] != _REDIS_CACHE:
+    if not isinstance(caches["default"], RedisCache):
         return None
     import redis
 

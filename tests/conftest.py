@@ -5,6 +5,7 @@ import uuid
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.db import connection
 
 from resilience_portal.permissions import PROGRAMME_STAFF_GROUP
 from smes.models import Sector
@@ -18,6 +19,20 @@ def _own_cache_namespace(settings):
     caches = {name: dict(config) for name, config in settings.CACHES.items()}
     caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
     settings.CACHES = caches
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """At the end, close the connections to the test database that the run left open, so it
+    can be dropped: ORM calls made while Playwright's event loop runs in the thread are given
+    a connection of their own, which nothing closes."""
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
 
 
 @pytest.fixture
