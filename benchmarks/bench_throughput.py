@@ -4,8 +4,10 @@ The portal and ``benchmarks/hello_world.py`` are served with the same gunicorn s
 (BENCH_WORKERS sync workers, 3 by default) and loaded with the same wrk run (BENCH_CONNECTIONS
 connections for BENCH_SECONDS seconds); a page's ratio is its requests per second over
 hello-world's, measured in the same run so the machine's load affects both. Goals: anonymous
-public pages at least 0.5, signed-in pages at least 0.25. wrk is a Debian package, installed
-here when missing.
+public pages at least 0.5, signed-in pages at least 0.25. A reference row serves the portal
+with one signed-in view that has nothing on it (``benchmarks/bare_signed_in.py``): the most a
+signed-in page can reach before its own queries and template. wrk is a Debian package,
+installed here when missing.
 """
 
 import os
@@ -26,6 +28,8 @@ SECONDS = os.environ.get("BENCH_SECONDS", "10")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
 PUBLIC_GOAL = 0.5
 SIGNED_IN_GOAL = 0.25
+# The one view of benchmarks/bare_signed_in.py: a signed-in page with nothing on it.
+BARE_PATH = "/bench/signed-in-nothing/"
 
 
 def _ensure_wrk():
@@ -157,6 +161,10 @@ def run():
         for group, pages in (("public", anonymous), ("signed-in", signed_in)):
             for label, path, cookie in pages:
                 results.append((group, label, *_wrk(base + path, cookie)))
+    # The ceiling of signed-in pages: the portal's middleware, session and user, no page.
+    with _gunicorn("benchmarks.bare_signed_in:application", PORT + 2) as base:
+        official = signed_in[0][2]
+        results.append(("reference", "signed-in, nothing on it", *_wrk(base + BARE_PATH, official)))
     with _gunicorn("benchmarks.hello_world:application", PORT + 1) as base:
         hello_after = _wrk(base + "/")[0]
     hello = (hello_before + hello_after) / 2
@@ -165,6 +173,8 @@ def run():
         goal = PUBLIC_GOAL if group == "public" else SIGNED_IN_GOAL
         ratio = rate / hello
         verdict = "ok" if ratio >= goal else f"below {goal}"
+        if group == "reference":
+            verdict = f"the ceiling for signed-in pages; goal {SIGNED_IN_GOAL}"
         note = f"  {failed} FAILED RESPONSES" if failed else ""
         print(
             f"   {group:<9} {label:<28} {rate:7.0f} req/s  ratio {ratio:4.2f} ({verdict})"
