@@ -62,6 +62,7 @@ def _read() -> int:
 # from Redis within TRUSTED_FOR: a connection that died silently costs at most that long.
 PING_EVERY = 1.0
 TRUSTED_FOR = 2.5
+FOLLOWER_NAME = "portal-content-version"
 
 
 class _Follower(threading.Thread):
@@ -89,15 +90,20 @@ class _Follower(threading.Thread):
     def run(self):
         import redis
 
+        pause = PING_EVERY
         while not self.stopped.is_set():
             try:
                 self._listen()
             except (redis.RedisError, OSError) as error:
                 logger.warning(
-                    "Content version: reading it per request until Redis is back (%s)", error
+                    "Content version: read per request until it can be followed again (%s)", error
                 )
             self.version = None
-            self.stopped.wait(PING_EVERY)  # then subscribe again
+            # Then subscribe again: a second after a connection that worked, later and later
+            # (up to a minute) while it keeps failing.
+            pause = PING_EVERY if self.heard else min(pause * 2, 60)
+            self.heard = 0.0
+            self.stopped.wait(pause)
 
     def _listen(self):
         with self.client.pubsub() as pubsub:
@@ -139,7 +145,13 @@ def _follow() -> _Follower | None:
         return None
     with _follower_lock:
         if _follower is None:
-            _follower = _Follower(client, _channel(client))
+            # Its own connection, named, so an operator can tell it in CLIENT LIST.
+            pool = client.connection_pool
+            own = type(pool)(
+                connection_class=pool.connection_class,
+                **{**pool.connection_kwargs, "client_name": FOLLOWER_NAME},
+            )
+            _follower = _Follower(type(client)(connection_pool=own), _channel(client))
             _follower.start()
         return _follower
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -73,6 +74,25 @@ def test_a_change_made_by_another_web_node_is_visible_here_once_its_move_arrives
     page = Client().get(path).content.decode()
     assert "Heat-safe bus stops" in page
     assert "Flood-ready markets" not in page
+
+
+def test_a_follower_that_lost_redis_never_serves_a_page_from_before_a_change():
+    challenge = ChallengeFactory(title="Flood-ready markets")
+    path = f"/challenges/{challenge.slug}/"
+    Client().get(path)
+    _wait_for(lambda: versions._follower.current() is not None)
+    followed = versions._follower.current()
+    redis_server = versions._client()
+    for connection_ in redis_server.client_list(_type="pubsub"):
+        if connection_["name"] == versions.FOLLOWER_NAME:
+            redis_server.client_kill_filter(_id=connection_["id"])
+
+    # A change whose move is not published: only a read of the number can learn of it.
+    Challenge.objects.filter(pk=challenge.pk).update(title="Heat-safe bus stops")
+    cache.incr(versions.VERSION_KEY)
+    _wait_for(lambda: versions._follower.current() != followed)  # noticed: none, or re-read
+
+    assert "Heat-safe bus stops" in Client().get(path).content.decode()
 
 
 def test_a_passed_deadline_is_visible_on_the_next_request(django_assert_num_queries):
