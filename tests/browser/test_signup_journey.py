@@ -12,9 +12,14 @@ CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)")
 
 
 def open_menu(page):
+    """On a phone, open the menu and wait until it has finished opening: a click on a control
+    inside it while it still moves can miss."""
     toggler = page.get_by_role("button", name=re.compile("menu|เมนู"))
     if toggler.is_visible():
         toggler.click()
+        menu = page.locator("#main-nav")
+        expect(menu).to_have_class(re.compile(r"\bshow\b"))
+        expect(menu).not_to_have_class(re.compile(r"\bcollapsing\b"))
 
 
 def test_newcomer_signs_up_confirms_signs_in_and_switches_to_thai(page):
@@ -38,7 +43,8 @@ def test_newcomer_signs_up_confirms_signs_in_and_switches_to_thai(page):
 
     open_menu(page)
     page.get_by_label("Language").select_option("th")
-    page.get_by_role("button", name="Change").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Change").click()
     open_menu(page)
     navigation = page.get_by_role("navigation", name="เมนูหลัก")
     expect(navigation.get_by_role("link", name="แดชบอร์ด")).to_be_visible()
