@@ -8,7 +8,8 @@ subscribes to a channel on which every move is published, reads the number once 
 and from then on takes each move as it arrives (within a fraction of a millisecond of the
 move, on this host or another). A process learns its own moves at once. Until the thread is
 subscribed, and whenever its connection drops, every request reads the number from Redis as
-before, so a lost message can only cost speed, never show a page from before a change.
+before. A connection that dies without a word is caught by the follower's pings: its number
+is trusted only while it has heard from Redis within TRUSTED_FOR seconds.
 """
 
 import functools
@@ -30,8 +31,8 @@ logger = logging.getLogger(__name__)
 
 @functools.cache
 def _client():
-    """A kept Redis client for the version: Django's Redis cache builds a new client object
-    per call, which costs more than the read itself. None without a Redis cache."""
+    """A Redis client for the version, read without Django's key and value handling around
+    it. None without a Redis cache."""
     if not isinstance(caches["default"], RedisCache):
         return None
     import redis
